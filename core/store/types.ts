@@ -1,0 +1,191 @@
+// The store contract: business operations, each atomic. SQL and Lua stay private to each adapter.
+// Times are epoch milliseconds handed in by the engine (its clock), never read by the store itself,
+// so tests move time instead of sleeping.
+import type { Campaign, CustomerProfile, LedgerEvent, LedgerEventType, RejectionReason, StoredCustomer } from '../types';
+
+export interface StoredCode {
+	/** Normalised lookup key (upper case, no separators). */
+	key: string;
+	/** The code as shown to customers. */
+	code: string;
+	campaignId: string;
+	customerId: string | null;
+	/** Normalised email (see core/customers.ts). */
+	email: string | null;
+	channel: string | null;
+	issuedAt: number;
+	expiresAt: number | null;
+	voidedAt: number | null;
+	/** Redemptions that stand (roll backs subtracted). */
+	redemptions: number;
+	/** Units held by live reservations (expired ones not counted). */
+	reserved: number;
+	metadata: Record<string, unknown>;
+}
+
+/** Same key and same fingerprint: the first outcome is returned. Same key, other fingerprint: `conflict`. */
+export interface IdempotencyClaim {
+	key: string;
+	fingerprint: string;
+}
+
+/** The limits of the campaign as the engine saw them; a changed version makes the store answer `stale`. */
+export interface LimitSnapshot {
+	campaignId: string;
+	campaignVersion: number;
+	perCode: number;
+	perCustomer: number | null;
+	total: number | null;
+	issuance: number | null;
+}
+
+/** Fields of the ledger event the store writes; the store sets type, reason and count. */
+export type EventDraft = Omit<LedgerEvent, 'type' | 'reason' | 'count'>;
+
+export type Replayable<T> = T & { replayed?: boolean };
+export type Control = { status: 'stale' } | { status: 'conflict' };
+
+export interface IssueRequest {
+	limits: LimitSnapshot;
+	code: StoredCode;
+	now: number;
+	event: EventDraft;
+	idempotency?: IdempotencyClaim;
+}
+export type IssueOutcome =
+	| Replayable<{ status: 'issued'; code: StoredCode; eventId: string }>
+	| { status: 'duplicate' }
+	| Replayable<{ status: 'rejected'; reason: RejectionReason }>
+	| Control;
+
+export interface GenerateBatchRequest {
+	limits: LimitSnapshot;
+	/** Candidate codes; keys already taken anywhere are skipped, not an error. */
+	codes: StoredCode[];
+	now: number;
+	/** Written once with `count` = codes inserted, when at least one was. */
+	event: EventDraft;
+}
+export type GenerateBatchOutcome =
+	| { status: 'inserted'; inserted: StoredCode[]; duplicates: number }
+	| { status: 'rejected'; reason: 'ISSUANCE_LIMIT_REACHED'; inserted: StoredCode[] }
+	| { status: 'stale' };
+
+export interface RedeemRequest {
+	limits: LimitSnapshot;
+	codeKey: string;
+	/** `id:<customerId>` and/or `email:<normalised email>`; limits hold for each. */
+	customerKeys: string[];
+	customerId: string | null;
+	email: string | null;
+	orderId: string | null;
+	/** `<campaignId>~<uuid v7>`: the campaign travels in the id so any store can route it. */
+	unitId: string;
+	now: number;
+	/** For a reservation: when the hold lapses. */
+	holdUntil?: number;
+	event: EventDraft;
+	idempotency?: IdempotencyClaim;
+}
+export type RedeemOutcome =
+	| Replayable<{ status: 'redeemed' | 'reserved'; unitId: string; code: StoredCode; at: number; holdUntil: number | null }>
+	| Replayable<{ status: 'rejected'; reason: RejectionReason }>
+	| Control;
+
+export interface FinishRequest {
+	/** Reservation id (commit / release) or redemption id (rollback). */
+	unitId: string;
+	now: number;
+	event: EventDraft;
+	reason?: string;
+	idempotency?: IdempotencyClaim;
+}
+export type FinishOutcome =
+	| Replayable<{ status: 'done'; unitId: string; codeKey: string; code: string; campaignId: string; at: number; orderId: string | null; amount: number | null }>
+	| Replayable<{ status: 'rejected'; reason: RejectionReason }>
+	| { status: 'conflict' };
+
+export interface VoidRequest {
+	codeKey: string;
+	now: number;
+	event: EventDraft;
+	reason?: string;
+	idempotency?: IdempotencyClaim;
+}
+export type VoidOutcome =
+	| Replayable<{ status: 'voided'; code: StoredCode; at: number }>
+	| Replayable<{ status: 'rejected'; reason: RejectionReason }>
+	| { status: 'conflict' };
+
+export interface AbuseSettings {
+	/** Failures inside `windowMs` that block a key. */
+	threshold: number;
+	windowMs: number;
+	cooldownMs: number;
+}
+
+export interface RejectionRecord {
+	/** Written with type `rejected`. */
+	event: EventDraft;
+	reason: RejectionReason;
+	/** Keys whose failures count (`customer:<key>`, `source:<value>`); empty when the reason is no guess. */
+	abuseKeys: string[];
+	abuse: AbuseSettings;
+	now: number;
+	/** One pre-made id per abuse key for the `blocked` event, written when that key becomes blocked. */
+	blockEventIds: string[];
+}
+
+export interface StatRow {
+	/** Start of the UTC hour, epoch ms. */
+	hour: number;
+	campaignId: string | null;
+	channel: string | null;
+	type: LedgerEventType;
+	count: number;
+	amount: number;
+}
+
+export interface StoreEventsQuery {
+	after?: string;
+	limit: number;
+	campaignId?: string;
+	types?: LedgerEventType[];
+}
+
+export interface CouponStore {
+	readonly kind: 'sqlite' | 'redis';
+
+	/** Inserts when `expectedVersion` is null and the id is new; else updates when the version matches. */
+	putCampaign(campaign: Campaign, expectedVersion: number | null, event: LedgerEvent): Promise<'ok' | 'exists' | 'conflict'>;
+	getCampaign(id: string): Promise<Campaign | null>;
+	listCampaigns(): Promise<Campaign[]>;
+	/** Codes issued or generated so far in the campaign. */
+	issuedCount(campaignId: string): Promise<number>;
+
+	campaignOfCode(codeKey: string): Promise<string | null>;
+	getCode(codeKey: string, now: number): Promise<StoredCode | null>;
+	issue(req: IssueRequest): Promise<IssueOutcome>;
+	insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome>;
+
+	redeem(req: RedeemRequest): Promise<RedeemOutcome>;
+	reserve(req: RedeemRequest & { holdUntil: number }): Promise<RedeemOutcome>;
+	commit(req: FinishRequest): Promise<FinishOutcome>;
+	release(req: FinishRequest): Promise<FinishOutcome>;
+	rollback(req: FinishRequest): Promise<FinishOutcome>;
+	void(req: VoidRequest): Promise<VoidOutcome>;
+
+	/** Appends a plain event (delivered, expired, …) with no state change. */
+	appendEvent(event: LedgerEvent): Promise<void>;
+	recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }>;
+	/** Latest time until which any of the keys is blocked, or null. */
+	blockedUntil(keys: string[], now: number): Promise<number | null>;
+
+	events(query: StoreEventsQuery): Promise<{ events: LedgerEvent[]; cursor: string }>;
+	statRows(query: { campaignId?: string; fromHour: number; toHour: number }): Promise<StatRow[]>;
+
+	upsertCustomer(profile: CustomerProfile & { id: string }, now: number, event: LedgerEvent): Promise<StoredCustomer>;
+	getCustomer(idOrEmail: { id?: string; email?: string }): Promise<StoredCustomer | null>;
+
+	close(): Promise<void>;
+}
