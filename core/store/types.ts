@@ -164,6 +164,14 @@ export interface CouponStore {
 	issuedCount(campaignId: string): Promise<number>;
 
 	campaignOfCode(codeKey: string): Promise<string | null>;
+	/** Read-only view for validate: the code, and units used or held by the busiest customer key and the campaign. */
+	usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }): Promise<{
+		code: StoredCode | null;
+		customerUsed: number;
+		campaignUsed: number;
+	}>;
+	/** The stored outcome of an idempotent call, if any (used when the engine rejects before the store is asked). */
+	findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null>;
 	getCode(codeKey: string, now: number): Promise<StoredCode | null>;
 	issue(req: IssueRequest): Promise<IssueOutcome>;
 	insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome>;
