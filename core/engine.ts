@@ -1,0 +1,901 @@
+// The engine: checks arguments and campaign rules, then asks the store for one atomic operation.
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { AbuseOptions, CouponEngine, EngineOptions } from './api';
+import {
+	identifier,
+	optionalBoolean,
+	optionalNumber,
+	optionalObject,
+	optionalString,
+	optionalStringList,
+	requireObject,
+	requiredString,
+} from './args';
+import { defineCampaign, definitionOf, parseZone } from './campaigns/define';
+import { checkUseRules, codeExpiry, discountAmount, channelAllowed, campaignTiming } from './campaigns/rules';
+import { CodeGenerator, checkOk, compileFormat, matchesFormat, normaliseCode } from './codes';
+import type { CodeFormat } from './codes';
+import { customerKeys, normaliseEmail } from './customers';
+import {
+	ConflictError,
+	IdempotencyConflictError,
+	InvalidArgumentError,
+	NotFoundError,
+	StoreError,
+} from './errors';
+import { campaignOfUnit, newId, unitId } from './ids';
+import { GUESS_REASONS, reasonMessage } from './reasons';
+import { aggregateStats } from './stats';
+import type {
+	AbuseSettings,
+	CouponStore,
+	EventDraft,
+	FinishOutcome,
+	IdempotencyClaim,
+	IssueOutcome,
+	LimitSnapshot,
+	RedeemOutcome,
+	StoredCode,
+} from './store/types';
+import type {
+	Campaign,
+	CampaignDefinition,
+	CampaignPatch,
+	CodeInfo,
+	CommitResult,
+	CustomerProfile,
+	DeliveredInput,
+	EventsPage,
+	EventsQuery,
+	FinishReservationInput,
+	GenerateInput,
+	IssueInput,
+	IssueResult,
+	LedgerEvent,
+	LedgerEventType,
+	RedeemInput,
+	RedeemResult,
+	RejectionReason,
+	ReleaseResult,
+	ReserveInput,
+	ReserveResult,
+	RollbackInput,
+	RollbackResult,
+	Stats,
+	StatsQuery,
+	StoredCustomer,
+	ValidateInput,
+	ValidateResult,
+	VoidInput,
+	VoidResult,
+} from './types';
+
+const LEDGER_TYPES: readonly LedgerEventType[] = [
+	'campaign_created', 'campaign_updated', 'customer_upserted', 'generated', 'issued', 'delivered', 'rejected',
+	'reserved', 'released', 'redeemed', 'rolled_back', 'voided', 'expired', 'blocked',
+];
+const MAX_CODE_ATTEMPTS = 8;
+const MAX_STALE_RETRIES = 3;
+const CAMPAIGN_REFRESH_MS = 1000;
+
+interface LoadedCampaign {
+	campaign: Campaign;
+	format: CodeFormat;
+	generator: CodeGenerator;
+}
+
+interface UseContext {
+	key: string;
+	display: string;
+	customerId: string | null;
+	email: string | null;
+	keys: string[];
+	source: string | null;
+	channel: string | null;
+	orderAmount: number | null;
+	currency: string | null;
+	segments: string[] | null;
+	firstOrder: boolean | null;
+	orderId: string | null;
+	idempotencyKey: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function fingerprint(op: string, parts: unknown): string {
+	return createHash('sha256').update(op).update(JSON.stringify(parts)).digest('base64url');
+}
+
+function limitsOf(c: Campaign): LimitSnapshot {
+	const issuance = c.limits.issuance ?? c.capacity.maxIssued;
+	return {
+		campaignId: c.id,
+		campaignVersion: c.version,
+		perCode: c.limits.perCode,
+		perCustomer: c.limits.perCustomer,
+		total: c.limits.total,
+		issuance: Math.min(issuance, c.capacity.maxIssued),
+	};
+}
+
+export class Engine implements CouponEngine {
+	private readonly campaigns = new Map<string, LoadedCampaign>();
+	private lastRefresh = 0;
+	private readonly abuse: AbuseSettings;
+	private readonly reservationTtlMs: number;
+	private readonly clock: () => number;
+	private closed = false;
+
+	constructor(
+		readonly store: CouponStore,
+		options: Pick<EngineOptions, 'clock' | 'abuse' | 'reservationTtlSeconds'> = {},
+	) {
+		this.clock = options.clock ?? Date.now;
+		this.abuse = abuseSettings(options.abuse ?? {});
+		this.reservationTtlMs =
+			(optionalNumber(options.reservationTtlSeconds, 'reservationTtlSeconds', { min: 1, integer: true }) ?? 900) * 1000;
+	}
+
+	now(): number {
+		return this.clock();
+	}
+
+	// ---------- campaigns ----------
+
+	async createCampaign(def: CampaignDefinition): Promise<Campaign> {
+		const now = this.now();
+		const campaign = defineCampaign(def, now);
+		const result = await this.store.putCampaign(campaign, null, this.plainEvent('campaign_created', now, campaign.id, {}));
+		if (result !== 'ok') throw new ConflictError(`campaign "${campaign.id}" already exists; use updateCampaign to change it`);
+		return this.remember(campaign).campaign;
+	}
+
+	async updateCampaign(id: string, patch: CampaignPatch): Promise<Campaign> {
+		const campaignId = identifier(id, 'id');
+		const changes = requireObject(patch, 'patch');
+		if ('id' in changes && changes.id !== campaignId) throw new InvalidArgumentError('id', 'a campaign id cannot change');
+		for (let attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
+			const previous = await this.store.getCampaign(campaignId);
+			if (!previous) throw new NotFoundError('campaign', campaignId);
+			const base = definitionOf(previous);
+			const merged: CampaignDefinition = { ...base, ...(changes as CampaignPatch), id: campaignId };
+			for (const part of ['validity', 'limits', 'rules', 'code'] as const) {
+				const p = (changes as Record<string, unknown>)[part];
+				if (p && typeof p === 'object') (merged as unknown as Record<string, unknown>)[part] = { ...base[part], ...p };
+			}
+			const now = this.now();
+			const next = defineCampaign(merged, now, previous);
+			const result = await this.store.putCampaign(next, previous.version, this.plainEvent('campaign_updated', now, campaignId, {
+				version: next.version,
+			}));
+			if (result === 'ok') return this.remember(next).campaign;
+		}
+		throw new ConflictError(`campaign "${campaignId}" is being changed by someone else; try again`);
+	}
+
+	async getCampaign(id: string): Promise<Campaign | null> {
+		const c = await this.store.getCampaign(identifier(id, 'id'));
+		if (c) this.remember(c);
+		return c;
+	}
+
+	async listCampaigns(): Promise<Campaign[]> {
+		const list = await this.store.listCampaigns();
+		for (const c of list) this.remember(c);
+		this.lastRefresh = this.now();
+		return list;
+	}
+
+	private remember(campaign: Campaign): LoadedCampaign {
+		const known = this.campaigns.get(campaign.id);
+		if (known && known.campaign.version === campaign.version) return known;
+		const format = compileFormat(campaign.code, 'code');
+		const loaded = { campaign, format, generator: known?.generator ?? new CodeGenerator(format) };
+		this.campaigns.set(campaign.id, loaded);
+		return loaded;
+	}
+
+	private async loadCampaign(id: string, fresh = false): Promise<LoadedCampaign | null> {
+		if (!fresh) {
+			const known = this.campaigns.get(id);
+			if (known) return known;
+		}
+		const c = await this.store.getCampaign(id);
+		if (!c) {
+			this.campaigns.delete(id);
+			return null;
+		}
+		return this.remember(c);
+	}
+
+	private async requireCampaign(id: string, fresh = false): Promise<LoadedCampaign> {
+		const loaded = await this.loadCampaign(id, fresh);
+		if (!loaded) throw new NotFoundError('campaign', id);
+		return loaded;
+	}
+
+	// ---------- issue ----------
+
+	async issue(input: IssueInput): Promise<IssueResult> {
+		const args = requireObject(input, 'input');
+		const campaignId = identifier(args.campaignId, 'campaignId');
+		const customerId = optionalString(args.customerId, 'customerId');
+		const email = normaliseEmail(args.email);
+		const channel = optionalString(args.channel, 'channel', 64);
+		const metadata = optionalObject(args.metadata, 'metadata') ?? {};
+		const idemKey = optionalString(args.idempotencyKey, 'idempotencyKey');
+		const fp = fingerprint('issue', [campaignId, customerId, email, channel, metadata]);
+
+		let loaded = await this.requireCampaign(campaignId);
+		for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS + MAX_STALE_RETRIES; attempt++) {
+			const now = this.now();
+			const campaign = loaded.campaign;
+			const early = campaignTiming(campaign, now) ?? (channelAllowed(campaign, channel) ? null : 'CHANNEL_NOT_ALLOWED');
+			if (early) {
+				const replay = idemKey ? ((await this.replayed('issue', campaignId, idemKey, fp)) as IssueOutcome | null) : null;
+				if (replay?.status === 'issued') return this.issueResult(replay.code, campaign, replay.eventId);
+				if (replay?.status === 'rejected') return { ok: false, reason: replay.reason, message: reasonMessage(replay.reason) };
+				await this.reject(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null });
+				return { ok: false, reason: early, message: reasonMessage(early) };
+			}
+			const display = loaded.generator.next();
+			const code: StoredCode = {
+				key: normaliseCode(display),
+				code: display,
+				campaignId,
+				customerId,
+				email,
+				channel,
+				issuedAt: now,
+				expiresAt: codeExpiry(campaign, now),
+				voidedAt: null,
+				redemptions: 0,
+				reserved: 0,
+				metadata,
+			};
+			const outcome = await this.store.issue({
+				limits: limitsOf(campaign),
+				code,
+				now,
+				event: this.draft(now, { campaignId, code: display, customerId, channel }),
+				idempotency: idemKey ? { key: idemKey, fingerprint: fp } : undefined,
+			});
+			switch (outcome.status) {
+				case 'issued':
+					return this.issueResult(outcome.code, campaign, outcome.eventId);
+				case 'rejected':
+					return { ok: false, reason: outcome.reason, message: reasonMessage(outcome.reason) };
+				case 'conflict':
+					throw new IdempotencyConflictError(idemKey ?? '');
+				case 'stale':
+					loaded = await this.requireCampaign(campaignId, true);
+					break;
+				case 'duplicate':
+					break;
+			}
+		}
+		throw new StoreError(
+			`could not find a free code in campaign "${campaignId}" after ${MAX_CODE_ATTEMPTS} tries; the code space is nearly full`,
+			false,
+		);
+	}
+
+	private issueResult(code: StoredCode, campaign: Campaign, eventId = ''): IssueResult {
+		return {
+			ok: true,
+			code: code.code,
+			campaignId: code.campaignId,
+			customerId: code.customerId,
+			email: code.email,
+			channel: code.channel,
+			issuedAt: new Date(code.issuedAt).toISOString(),
+			expiresAt: iso(code.expiresAt),
+			discount: campaign.discount,
+			eventId,
+		};
+	}
+
+	// ---------- validate / redeem / reserve ----------
+
+	private readUse(input: unknown, withOrder: boolean): UseContext {
+		const args = requireObject(input, 'input');
+		const raw = requiredString(args.code, 'code', 128);
+		const key = normaliseCode(raw);
+		if (key === '') throw new InvalidArgumentError('code', 'is required');
+		const customerId = optionalString(args.customerId, 'customerId');
+		const email = normaliseEmail(args.email);
+		const currency = optionalString(args.currency, 'currency', 8);
+		if (currency !== null && !/^[A-Za-z]{3}$/.test(currency)) {
+			throw new InvalidArgumentError('currency', `"${currency}" is not a 3-letter ISO currency code such as EUR`);
+		}
+		return {
+			key,
+			display: raw.trim(),
+			customerId,
+			email,
+			keys: customerKeys(customerId, email),
+			source: optionalString(args.source, 'source', 128),
+			channel: optionalString(args.channel, 'channel', 64),
+			orderAmount: optionalNumber(args.orderAmount, 'orderAmount', { min: 0 }),
+			currency: currency === null ? null : currency.toUpperCase(),
+			segments: optionalStringList(args.segments, 'segments'),
+			firstOrder: optionalBoolean(args.firstOrder, 'firstOrder'),
+			orderId: withOrder ? optionalString(args.orderId, 'orderId') : null,
+			idempotencyKey: withOrder ? optionalString(args.idempotencyKey, 'idempotencyKey') : null,
+		};
+	}
+
+	private abuseKeys(use: UseContext): string[] {
+		const keys = use.keys.map((k) => `customer:${k}`);
+		if (use.source) keys.push(`source:${use.source}`);
+		return keys;
+	}
+
+	/** Finds the campaign a typed code belongs to, or the reason it cannot be one. */
+	private async resolve(use: UseContext, now: number): Promise<LoadedCampaign | RejectionReason> {
+		let candidates = this.candidates(use.key);
+		if (candidates.length === 0 && now - this.lastRefresh >= CAMPAIGN_REFRESH_MS) {
+			await this.listCampaigns();
+			candidates = this.candidates(use.key);
+		}
+		if (candidates.length === 0) return 'BAD_FORMAT';
+		if (!candidates.some((c) => checkOk(use.key, c.format))) return 'BAD_CHECK_CHARACTER';
+		const campaignId = await this.store.campaignOfCode(use.key);
+		if (campaignId === null) return 'NOT_FOUND';
+		return (await this.loadCampaign(campaignId)) ?? 'NOT_FOUND';
+	}
+
+	private candidates(key: string): LoadedCampaign[] {
+		const out: LoadedCampaign[] = [];
+		for (const loaded of this.campaigns.values()) if (matchesFormat(key, loaded.format)) out.push(loaded);
+		return out;
+	}
+
+	private async customerFacts(campaign: Campaign, use: UseContext): Promise<{ segments: string[] | null; firstOrder: boolean | null }> {
+		const needSegments = campaign.rules.segments.length > 0 && use.segments === null;
+		const needFirst = campaign.rules.firstOrderOnly && use.firstOrder === null;
+		if (!needSegments && !needFirst) return { segments: use.segments, firstOrder: use.firstOrder };
+		const profile =
+			use.customerId || use.email
+				? await this.store.getCustomer(use.customerId ? { id: use.customerId } : { email: use.email ?? undefined })
+				: null;
+		return {
+			segments: use.segments ?? profile?.tags ?? null,
+			firstOrder: use.firstOrder ?? (profile ? profile.orderCount === 0 : null),
+		};
+	}
+
+	private async checkRules(loaded: LoadedCampaign, use: UseContext, now: number): Promise<RejectionReason | null> {
+		const facts = await this.customerFacts(loaded.campaign, use);
+		return checkUseRules(loaded.campaign, {
+			now,
+			channel: use.channel,
+			orderAmount: use.orderAmount,
+			currency: use.currency,
+			segments: facts.segments,
+			firstOrder: facts.firstOrder,
+		});
+	}
+
+	async validate(input: ValidateInput): Promise<ValidateResult> {
+		const use = this.readUse(input, false);
+		const now = this.now();
+		const rejected = (reason: RejectionReason, campaignId: string | null): ValidateResult => ({
+			valid: false,
+			code: use.display,
+			campaignId,
+			reason,
+			message: reasonMessage(reason),
+		});
+		const abuseKeys = this.abuseKeys(use);
+		if (abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null) {
+			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
+			return rejected('BLOCKED', null);
+		}
+		const found = await this.resolve(use, now);
+		if (typeof found === 'string') {
+			await this.reject(found, now, { campaignId: null, code: use.display, ...this.who(use) });
+			return rejected(found, null);
+		}
+		const campaign = found.campaign;
+		const fail = async (reason: RejectionReason) => {
+			await this.reject(reason, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
+			return rejected(reason, campaign.id);
+		};
+		const ruleFailure = await this.checkRules(found, use, now);
+		if (ruleFailure) return fail(ruleFailure);
+		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now });
+		const code = usage.code;
+		if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
+		if (code.voidedAt !== null) return fail('VOIDED');
+		if (code.expiresAt !== null && code.expiresAt <= now) return fail('EXPIRED');
+		if ((code.customerId || code.email) && !(use.customerId && use.customerId === code.customerId) && !(use.email && use.email === code.email)) {
+			return fail('NOT_ASSIGNED');
+		}
+		const used = code.redemptions + code.reserved;
+		if (used >= campaign.limits.perCode) return fail('CODE_LIMIT_REACHED');
+		if (campaign.limits.perCustomer !== null && usage.customerUsed >= campaign.limits.perCustomer) return fail('CUSTOMER_LIMIT_REACHED');
+		if (campaign.limits.total !== null && usage.campaignUsed >= campaign.limits.total) return fail('CAMPAIGN_LIMIT_REACHED');
+		return {
+			valid: true,
+			code: code.code,
+			campaignId: campaign.id,
+			discount: campaign.discount,
+			discountAmount: discountAmount(campaign.discount, use.orderAmount),
+			expiresAt: iso(code.expiresAt),
+			remainingUses: campaign.limits.perCode - used,
+		};
+	}
+
+	private who(use: UseContext): { customerId: string | null; channel: string | null; keys: string[]; source: string | null } {
+		return { customerId: use.customerId ?? use.email, channel: use.channel, keys: this.abuseKeys(use), source: use.source };
+	}
+
+	async redeem(input: RedeemInput): Promise<RedeemResult> {
+		return this.use(this.readUse(input, true), null) as Promise<RedeemResult>;
+	}
+
+	async reserve(input: ReserveInput): Promise<ReserveResult> {
+		const use = this.readUse(input, true);
+		const ttl = optionalNumber((input as unknown as Record<string, unknown>).ttlSeconds, 'ttlSeconds', {
+			min: 1,
+			max: 7 * 24 * 3600,
+			integer: true,
+		});
+		return this.use(use, ttl === null ? this.reservationTtlMs : ttl * 1000) as Promise<ReserveResult>;
+	}
+
+	private async use(use: UseContext, holdMs: number | null): Promise<RedeemResult | ReserveResult> {
+		const op = holdMs === null ? 'redeem' : 'reserve';
+		const now0 = this.now();
+		const rejected = (reason: RejectionReason, campaignId: string | null) => ({
+			ok: false as const,
+			reason,
+			message: reasonMessage(reason),
+			code: use.display,
+			campaignId,
+		});
+		const abuseKeys = this.abuseKeys(use);
+		if (abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now0)) !== null) {
+			await this.reject('BLOCKED', now0, { campaignId: null, code: use.display, ...this.who(use) }, false);
+			return rejected('BLOCKED', null);
+		}
+		const found = await this.resolve(use, now0);
+		if (typeof found === 'string') {
+			await this.reject(found, now0, { campaignId: null, code: use.display, ...this.who(use) });
+			return rejected(found, null);
+		}
+		let loaded = found;
+		const fp = fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs]);
+		const idempotency: IdempotencyClaim | undefined = use.idempotencyKey ? { key: use.idempotencyKey, fingerprint: fp } : undefined;
+		for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
+			const now = this.now();
+			const campaign = loaded.campaign;
+			const ruleFailure = await this.checkRules(loaded, use, now);
+			if (ruleFailure) {
+				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
+				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
+				await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
+				return rejected(ruleFailure, campaign.id);
+			}
+			const req = {
+				limits: limitsOf(campaign),
+				codeKey: use.key,
+				customerKeys: use.keys,
+				customerId: use.customerId,
+				email: use.email,
+				orderId: use.orderId,
+				unitId: unitId(campaign.id),
+				now,
+				event: this.draft(now, {
+					campaignId: campaign.id,
+					code: use.display,
+					customerId: use.customerId ?? use.email,
+					channel: use.channel,
+					amount: use.orderAmount,
+					data: use.orderId ? { orderId: use.orderId } : {},
+				}),
+				idempotency,
+			};
+			const outcome =
+				holdMs === null ? await this.store.redeem(req) : await this.store.reserve({ ...req, holdUntil: now + holdMs });
+			if (outcome.status === 'conflict') throw new IdempotencyConflictError(use.idempotencyKey ?? '');
+			if (outcome.status === 'stale') {
+				loaded = await this.requireCampaign(campaign.id, true);
+				continue;
+			}
+			return this.useResult(outcome, use, campaign);
+		}
+		throw new ConflictError(`campaign "${loaded.campaign.id}" keeps changing; try again`);
+	}
+
+	private useResult(outcome: RedeemOutcome, use: UseContext, campaign: Campaign): RedeemResult | ReserveResult {
+		if (outcome.status === 'rejected') {
+			return { ok: false, reason: outcome.reason, message: reasonMessage(outcome.reason), code: use.display, campaignId: campaign.id };
+		}
+		if (outcome.status === 'redeemed') {
+			return {
+				ok: true,
+				redemptionId: outcome.unitId,
+				code: outcome.code.code,
+				campaignId: campaign.id,
+				orderId: use.orderId,
+				discount: campaign.discount,
+				discountAmount: discountAmount(campaign.discount, use.orderAmount),
+				redeemedAt: new Date(outcome.at).toISOString(),
+			};
+		}
+		if (outcome.status === 'reserved') {
+			return {
+				ok: true,
+				reservationId: outcome.unitId,
+				code: outcome.code.code,
+				campaignId: campaign.id,
+				expiresAt: new Date(outcome.holdUntil ?? outcome.at).toISOString(),
+				discount: campaign.discount,
+				discountAmount: discountAmount(campaign.discount, use.orderAmount),
+			};
+		}
+		throw new StoreError(`the store answered "${outcome.status}" where a result was expected`, false);
+	}
+
+	// ---------- commit / release / rollback / void ----------
+
+	private readUnit(value: unknown, field: string): { id: string; campaignId: string } {
+		const id = requiredString(value, field, 200);
+		const campaignId = campaignOfUnit(id);
+		if (campaignId === null) throw new InvalidArgumentError(field, `"${id}" is not an id returned by Coupon Kit`);
+		return { id, campaignId };
+	}
+
+	private async finish(
+		op: 'commit' | 'release' | 'rollback',
+		field: 'reservationId' | 'redemptionId',
+		input: unknown,
+	): Promise<FinishOutcome & { unit: string }> {
+		const args = requireObject(input, 'input');
+		const unit = this.readUnit(args[field], field);
+		const idemKey = optionalString(args.idempotencyKey, 'idempotencyKey');
+		const reason = optionalString(args.reason, 'reason', 500) ?? undefined;
+		const now = this.now();
+		const req = {
+			unitId: unit.id,
+			now,
+			event: this.draft(now, { campaignId: unit.campaignId, data: reason ? { reason } : {} }),
+			reason,
+			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, [unit.id, reason ?? null]) } : undefined,
+		};
+		const outcome = await this.store[op](req);
+		if (outcome.status === 'conflict') throw new IdempotencyConflictError(idemKey ?? '');
+		return { ...outcome, unit: unit.id };
+	}
+
+	async commit(input: FinishReservationInput): Promise<CommitResult> {
+		const out = await this.finish('commit', 'reservationId', input);
+		if (out.status === 'rejected') return { ok: false, reason: out.reason, message: reasonMessage(out.reason), reservationId: out.unit };
+		if (out.status !== 'done') throw new StoreError('unexpected store answer', false);
+		const campaign = (await this.requireCampaign(out.campaignId)).campaign;
+		return {
+			ok: true,
+			redemptionId: out.unitId,
+			code: out.code,
+			campaignId: out.campaignId,
+			orderId: out.orderId,
+			discount: campaign.discount,
+			discountAmount: discountAmount(campaign.discount, out.amount),
+			redeemedAt: new Date(out.at).toISOString(),
+		};
+	}
+
+	async release(input: FinishReservationInput): Promise<ReleaseResult> {
+		const out = await this.finish('release', 'reservationId', input);
+		if (out.status === 'rejected') return { ok: false, reason: out.reason, message: reasonMessage(out.reason), reservationId: out.unit };
+		if (out.status !== 'done') throw new StoreError('unexpected store answer', false);
+		return { ok: true, reservationId: out.unitId, releasedAt: new Date(out.at).toISOString() };
+	}
+
+	async rollback(input: RollbackInput): Promise<RollbackResult> {
+		const out = await this.finish('rollback', 'redemptionId', input);
+		if (out.status === 'rejected') return { ok: false, reason: out.reason, message: reasonMessage(out.reason), redemptionId: out.unit };
+		if (out.status !== 'done') throw new StoreError('unexpected store answer', false);
+		return { ok: true, redemptionId: out.unitId, code: out.code, campaignId: out.campaignId, rolledBackAt: new Date(out.at).toISOString() };
+	}
+
+	async void(input: VoidInput): Promise<VoidResult> {
+		const args = requireObject(input, 'input');
+		const raw = requiredString(args.code, 'code', 128);
+		const key = normaliseCode(raw);
+		const reason = optionalString(args.reason, 'reason', 500) ?? undefined;
+		const idemKey = optionalString(args.idempotencyKey, 'idempotencyKey');
+		const campaignId = await this.store.campaignOfCode(key);
+		if (campaignId === null) return { ok: false, reason: 'NOT_FOUND', message: reasonMessage('NOT_FOUND'), code: raw };
+		const now = this.now();
+		const outcome = await this.store.void({
+			codeKey: key,
+			now,
+			event: this.draft(now, { campaignId, code: raw, data: reason ? { reason } : {} }),
+			reason,
+			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint('void', [key, reason ?? null]) } : undefined,
+		});
+		if (outcome.status === 'conflict') throw new IdempotencyConflictError(idemKey ?? '');
+		if (outcome.status === 'rejected') return { ok: false, reason: outcome.reason, message: reasonMessage(outcome.reason), code: raw };
+		return { ok: true, code: outcome.code.code, campaignId, voidedAt: new Date(outcome.at).toISOString() };
+	}
+
+	async markDelivered(input: DeliveredInput): Promise<LedgerEvent> {
+		const args = requireObject(input, 'input');
+		const key = normaliseCode(requiredString(args.code, 'code', 128));
+		const channel = requiredString(args.channel, 'channel', 64);
+		const recipient = optionalString(args.recipient, 'recipient');
+		const metadata = optionalObject(args.metadata, 'metadata') ?? {};
+		const now = this.now();
+		const code = await this.store.getCode(key, now);
+		if (!code) throw new NotFoundError('code', key);
+		const event: LedgerEvent = {
+			...this.draft(now, {
+				campaignId: code.campaignId,
+				code: code.code,
+				customerId: code.customerId ?? code.email,
+				channel,
+				data: { ...metadata, ...(recipient ? { recipient } : {}) },
+			}),
+			type: 'delivered',
+			count: 1,
+			reason: null,
+		};
+		await this.store.appendEvent(event);
+		return event;
+	}
+
+	async getCode(code: string): Promise<CodeInfo | null> {
+		const key = normaliseCode(requiredString(code, 'code', 128));
+		const now = this.now();
+		const stored = await this.store.getCode(key, now);
+		if (!stored) return null;
+		const campaign = (await this.loadCampaign(stored.campaignId))?.campaign;
+		const perCode = campaign?.limits.perCode ?? 1;
+		const used = stored.redemptions + stored.reserved;
+		const state =
+			stored.voidedAt !== null
+				? 'voided'
+				: stored.redemptions >= perCode
+					? 'redeemed'
+					: stored.expiresAt !== null && stored.expiresAt <= now
+						? 'expired'
+						: 'active';
+		return {
+			code: stored.code,
+			campaignId: stored.campaignId,
+			state,
+			customerId: stored.customerId,
+			email: stored.email,
+			channel: stored.channel,
+			issuedAt: new Date(stored.issuedAt).toISOString(),
+			expiresAt: iso(stored.expiresAt),
+			redemptions: stored.redemptions,
+			reserved: stored.reserved,
+			remainingUses: Math.max(0, perCode - used),
+			voidedAt: iso(stored.voidedAt),
+			metadata: stored.metadata,
+		};
+	}
+
+	// ---------- bulk generation ----------
+
+	generate(input: GenerateInput): AsyncIterable<string[]> {
+		const args = requireObject(input, 'input');
+		const campaignId = identifier(args.campaignId, 'campaignId');
+		const count = optionalNumber(args.count, 'count', { min: 1, max: 10_000_000, integer: true });
+		if (count === null) throw new InvalidArgumentError('count', 'is required');
+		const batchSize = optionalNumber(args.batchSize, 'batchSize', { min: 1, max: 100_000, integer: true }) ?? 1000;
+		const channel = optionalString(args.channel, 'channel', 64);
+		return this.generateBatches(campaignId, count, batchSize, channel);
+	}
+
+	private async *generateBatches(campaignId: string, count: number, batchSize: number, channel: string | null): AsyncGenerator<string[]> {
+		let loaded = await this.requireCampaign(campaignId, true);
+		const limits = limitsOf(loaded.campaign);
+		const already = await this.store.issuedCount(campaignId);
+		if (limits.issuance !== null && already + count > limits.issuance) {
+			throw new InvalidArgumentError(
+				'count',
+				`campaign "${campaignId}" may issue ${Math.max(0, limits.issuance - already)} more codes, not ${count}`,
+			);
+		}
+		let made = 0;
+		let dryRuns = 0;
+		while (made < count) {
+			const now = this.now();
+			const want = Math.min(batchSize, count - made);
+			const seen = new Set<string>();
+			const codes: StoredCode[] = [];
+			const expiresAt = codeExpiry(loaded.campaign, now);
+			while (codes.length < want) {
+				const display = loaded.generator.next();
+				const key = normaliseCode(display);
+				if (seen.has(key)) continue;
+				seen.add(key);
+				codes.push({
+					key, code: display, campaignId, customerId: null, email: null, channel,
+					issuedAt: now, expiresAt, voidedAt: null, redemptions: 0, reserved: 0, metadata: {},
+				});
+			}
+			const outcome = await this.store.insertGenerated({
+				limits: limitsOf(loaded.campaign),
+				codes,
+				now,
+				event: this.draft(now, { campaignId, channel }),
+			});
+			if (outcome.status === 'stale') {
+				loaded = await this.requireCampaign(campaignId, true);
+				continue;
+			}
+			made += outcome.inserted.length;
+			if (outcome.inserted.length > 0) {
+				dryRuns = 0;
+				yield outcome.inserted.map((c) => c.code);
+			} else if (++dryRuns > MAX_CODE_ATTEMPTS) {
+				throw new StoreError(`the code space of campaign "${campaignId}" is nearly full`, false);
+			}
+			if (outcome.status === 'rejected') {
+				throw new ConflictError(
+					`campaign "${campaignId}" reached its issuance limit after ${made} of ${count} codes (another writer issued codes meanwhile)`,
+				);
+			}
+		}
+	}
+
+	// ---------- customers ----------
+
+	async upsertCustomer(profile: CustomerProfile): Promise<StoredCustomer> {
+		const p = requireObject(profile, 'customer');
+		const id = requiredString(p.id, 'id');
+		const clean: CustomerProfile & { id: string } = { id };
+		if ('email' in p) clean.email = normaliseEmail(p.email);
+		if ('phone' in p) clean.phone = optionalString(p.phone, 'phone', 32);
+		for (const field of ['birthday', 'renewalDate'] as const) {
+			if (!(field in p)) continue;
+			const value = optionalString(p[field], field, 10);
+			if (value !== null && !/^(\d{4}|--)-\d{2}-\d{2}$/.test(value)) {
+				throw new InvalidArgumentError(field, `"${value}" must look like 1990-04-17 (or --04-17 without a year)`);
+			}
+			if (value !== null && !DateTime.fromISO(value.replace(/^--/, '2000-')).isValid) {
+				throw new InvalidArgumentError(field, `"${value}" is not a calendar date`);
+			}
+			clean[field] = value;
+		}
+		if ('timeZone' in p) clean.timeZone = p.timeZone === null || p.timeZone === '' ? null : parseZone(p.timeZone, 'timeZone');
+		if ('tags' in p) clean.tags = optionalStringList(p.tags, 'tags') ?? [];
+		if ('orderCount' in p) clean.orderCount = optionalNumber(p.orderCount, 'orderCount', { min: 0, integer: true }) ?? 0;
+		if ('metadata' in p) clean.metadata = optionalObject(p.metadata, 'metadata') ?? {};
+		const now = this.now();
+		return this.store.upsertCustomer(clean, now, this.plainEvent('customer_upserted', now, null, {}, id));
+	}
+
+	async getCustomer(ref: { id?: string; email?: string }): Promise<StoredCustomer | null> {
+		const r = requireObject(ref, 'customer');
+		const id = optionalString(r.id, 'id');
+		const email = normaliseEmail(r.email);
+		if (!id && !email) throw new InvalidArgumentError('id', 'give a customer id or an email');
+		return this.store.getCustomer(id ? { id } : { email: email ?? undefined });
+	}
+
+	// ---------- ledger and analytics ----------
+
+	async events(query: EventsQuery = {}): Promise<EventsPage> {
+		const q = requireObject(query, 'query');
+		const limit = optionalNumber(q.limit, 'limit', { min: 1, max: 1000, integer: true }) ?? 100;
+		const types = optionalStringList(q.types, 'types');
+		for (const t of types ?? []) {
+			if (!LEDGER_TYPES.includes(t as LedgerEventType)) throw new InvalidArgumentError('types', `"${t}" is not an event type`);
+		}
+		const campaignId = q.campaignId === undefined || q.campaignId === null || q.campaignId === '' ? undefined : identifier(q.campaignId, 'campaignId');
+		return this.store.events({
+			after: optionalString(q.after, 'after', 4096) ?? undefined,
+			limit,
+			campaignId,
+			types: types as LedgerEventType[] | undefined,
+		});
+	}
+
+	async stats(query: StatsQuery = {}): Promise<Stats> {
+		const q = requireObject(query, 'query');
+		const campaignId = q.campaignId === undefined || q.campaignId === null || q.campaignId === '' ? undefined : identifier(q.campaignId, 'campaignId');
+		const zone = parseZone(q.zone, 'zone');
+		const from = readTime(q.from, 'from', zone) ?? 0;
+		const to = readTime(q.to, 'to', zone) ?? this.now() + 1;
+		if (to <= from) throw new InvalidArgumentError('to', 'must be after from');
+		const groupBy = q.groupBy;
+		if (groupBy !== undefined && groupBy !== 'day' && groupBy !== 'channel' && groupBy !== 'campaign') {
+			throw new InvalidArgumentError('groupBy', 'must be "day", "channel" or "campaign"');
+		}
+		const hour = 3_600_000;
+		const rows = await this.store.statRows({
+			campaignId,
+			fromHour: Math.floor(from / hour) * hour,
+			toHour: Math.ceil(to / hour) * hour,
+		});
+		return aggregateStats(rows, groupBy, zone);
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.store.close();
+	}
+
+	// ---------- helpers ----------
+
+	private draft(now: number, fields: Partial<EventDraft>): EventDraft {
+		return {
+			id: newId(),
+			at: new Date(now).toISOString(),
+			campaignId: fields.campaignId ?? null,
+			code: fields.code ?? null,
+			customerId: fields.customerId ?? null,
+			channel: fields.channel ?? null,
+			amount: fields.amount ?? null,
+			data: fields.data ?? {},
+		};
+	}
+
+	private plainEvent(
+		type: LedgerEventType,
+		now: number,
+		campaignId: string | null,
+		data: Record<string, unknown>,
+		customerId: string | null = null,
+	): LedgerEvent {
+		return { ...this.draft(now, { campaignId, data, customerId }), type, count: 1, reason: null };
+	}
+
+	private async replayed(op: string, campaignId: string, key: string, fp: string): Promise<unknown> {
+		const stored = await this.store.findIdempotent(op, campaignId, key);
+		if (!stored) return null;
+		if (stored.fingerprint !== fp) throw new IdempotencyConflictError(key);
+		return stored.outcome;
+	}
+
+	private async reject(
+		reason: RejectionReason,
+		now: number,
+		who: { campaignId: string | null; code: string | null; customerId: string | null; channel: string | null; keys: string[]; source: string | null },
+		counts = true,
+	): Promise<void> {
+		const abuseKeys = counts && GUESS_REASONS.has(reason) ? who.keys : [];
+		await this.store.recordRejection({
+			event: this.draft(now, {
+				campaignId: who.campaignId,
+				code: who.code,
+				customerId: who.customerId,
+				channel: who.channel,
+				data: who.source ? { source: who.source } : {},
+			}),
+			reason,
+			abuseKeys,
+			abuse: this.abuse,
+			now,
+			blockEventIds: abuseKeys.map(() => newId()),
+		});
+	}
+}
+
+function readTime(value: unknown, field: string, zone: string): number | null {
+	if (value === undefined || value === null || value === '') return null;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new InvalidArgumentError(field, 'must be a date-time');
+		return value;
+	}
+	if (typeof value !== 'string') throw new InvalidArgumentError(field, 'must be an ISO date-time or epoch milliseconds');
+	const dt = DateTime.fromISO(value, { zone });
+	if (!dt.isValid) throw new InvalidArgumentError(field, `"${value}" is not an ISO date-time`);
+	return dt.toMillis();
+}
+
+function abuseSettings(o: AbuseOptions): AbuseSettings {
+	const threshold = optionalNumber(o.threshold, 'abuse.threshold', { min: 1, integer: true }) ?? 10;
+	const windowSeconds = optionalNumber(o.windowSeconds, 'abuse.windowSeconds', { min: 1, integer: true }) ?? 900;
+	const cooldownSeconds = optionalNumber(o.cooldownSeconds, 'abuse.cooldownSeconds', { min: 1, integer: true }) ?? 900;
+	return { threshold, windowMs: windowSeconds * 1000, cooldownMs: cooldownSeconds * 1000 };
+}

@@ -1,0 +1,676 @@
+// The embedded store: one SQLite file (node:sqlite), WAL, every operation one `BEGIN IMMEDIATE` transaction,
+// so several processes may share the file.
+import { closeSync, existsSync, chmodSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { SqliteStoreOptions } from '../../api';
+import { InvalidArgumentError, StoreError } from '../../errors';
+import type {
+	Campaign,
+	CustomerProfile,
+	LedgerEvent,
+	LedgerEventType,
+	RejectionReason,
+	StoredCustomer,
+} from '../../types';
+import type {
+	CouponStore,
+	EventDraft,
+	FinishOutcome,
+	FinishRequest,
+	GenerateBatchOutcome,
+	GenerateBatchRequest,
+	IdempotencyClaim,
+	IssueOutcome,
+	IssueRequest,
+	LimitSnapshot,
+	RedeemOutcome,
+	RedeemRequest,
+	RejectionRecord,
+	StatRow,
+	StoreEventsQuery,
+	StoredCode,
+	VoidOutcome,
+	VoidRequest,
+} from '../types';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+
+type Row = Record<string, unknown>;
+type SqlValue = string | number | null;
+
+const num = (v: unknown): number => Number(v ?? 0);
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function rowToCode(r: Row, reserved: number): StoredCode {
+	return {
+		key: String(r.key),
+		code: String(r.code),
+		campaignId: String(r.campaign_id),
+		customerId: str(r.customer_id),
+		email: str(r.email),
+		channel: str(r.channel),
+		issuedAt: num(r.issued_at),
+		expiresAt: r.expires_at === null ? null : num(r.expires_at),
+		voidedAt: r.voided_at === null ? null : num(r.voided_at),
+		redemptions: num(r.redemptions),
+		reserved,
+		metadata: r.metadata ? (JSON.parse(String(r.metadata)) as Record<string, unknown>) : {},
+	};
+}
+
+function rowToEvent(r: Row): LedgerEvent {
+	return {
+		id: String(r.id),
+		type: String(r.type) as LedgerEventType,
+		at: new Date(num(r.at)).toISOString(),
+		campaignId: str(r.campaign_id),
+		code: str(r.code),
+		customerId: str(r.customer_id),
+		channel: str(r.channel),
+		count: num(r.count),
+		amount: r.amount === null ? null : num(r.amount),
+		reason: (str(r.reason) as RejectionReason | null) ?? null,
+		data: r.data ? (JSON.parse(String(r.data)) as Record<string, unknown>) : {},
+	};
+}
+
+function rowToCustomer(r: Row): StoredCustomer {
+	return JSON.parse(String(r.data)) as StoredCustomer;
+}
+
+class Rejected {
+	constructor(readonly reason: RejectionReason) {}
+}
+
+export class SqliteStore implements CouponStore {
+	readonly kind = 'sqlite' as const;
+	private readonly stmts = new Map<string, StatementSync>();
+	private closed = false;
+
+	constructor(readonly db: DatabaseSync) {}
+
+	private q(sql: string): StatementSync {
+		let s = this.stmts.get(sql);
+		if (!s) {
+			s = this.db.prepare(sql);
+			this.stmts.set(sql, s);
+		}
+		return s;
+	}
+
+	private get(sql: string, ...params: SqlValue[]): Row | undefined {
+		return this.q(sql).get(...params) as Row | undefined;
+	}
+
+	private all(sql: string, ...params: SqlValue[]): Row[] {
+		return this.q(sql).all(...params) as Row[];
+	}
+
+	private run(sql: string, ...params: SqlValue[]): number {
+		return Number(this.q(sql).run(...params).changes);
+	}
+
+	/** One write transaction; BEGIN IMMEDIATE takes the write lock up front so concurrent writers queue on busy_timeout. */
+	private tx<T>(fn: () => T): T {
+		if (this.closed) throw new StoreError('the store is closed', false);
+		try {
+			this.db.exec('BEGIN IMMEDIATE');
+		} catch (err) {
+			throw wrapSqliteError(err);
+		}
+		try {
+			const result = fn();
+			this.db.exec('COMMIT');
+			return result;
+		} catch (err) {
+			try {
+				this.db.exec('ROLLBACK');
+			} catch {
+				// the transaction may already be gone after an I/O error
+			}
+			throw wrapSqliteError(err);
+		}
+	}
+
+	private read<T>(fn: () => T): T {
+		if (this.closed) throw new StoreError('the store is closed', false);
+		try {
+			return fn();
+		} catch (err) {
+			throw wrapSqliteError(err);
+		}
+	}
+
+	// ---------- events ----------
+
+	private append(draft: EventDraft, type: LedgerEventType, count: number, reason: RejectionReason | null, over: Partial<EventDraft> = {}): void {
+		const e = { ...draft, ...over };
+		this.run(
+			`INSERT OR IGNORE INTO events (id, type, at, campaign_id, code, customer_id, channel, count, amount, reason, data)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.id, type, Date.parse(e.at), e.campaignId, e.code, e.customerId, e.channel, count, e.amount, reason,
+			JSON.stringify(e.data ?? {}),
+		);
+	}
+
+	async appendEvent(event: LedgerEvent): Promise<void> {
+		this.tx(() => this.append(event, event.type, event.count, event.reason));
+	}
+
+	// ---------- idempotency ----------
+
+	private idem<T>(op: string, campaignId: string, claim: IdempotencyClaim | undefined, work: () => T): T | { status: 'conflict' } {
+		if (claim) {
+			const prior = this.get(
+				'SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?',
+				op, campaignId, claim.key,
+			);
+			if (prior) {
+				if (prior.fingerprint !== claim.fingerprint) return { status: 'conflict' };
+				return { ...(JSON.parse(String(prior.outcome)) as T), replayed: true };
+			}
+		}
+		const outcome = work();
+		const status = (outcome as { status?: string }).status;
+		if (claim && status !== 'stale' && status !== 'duplicate') {
+			this.run(
+				'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+				op, campaignId, claim.key, claim.fingerprint, JSON.stringify(outcome), Date.now(),
+			);
+		}
+		return outcome;
+	}
+
+	async findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {
+		const row = this.read(() =>
+			this.get('SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?', op, campaignId, key),
+		);
+		return row ? { fingerprint: String(row.fingerprint), outcome: JSON.parse(String(row.outcome)) } : null;
+	}
+
+	// ---------- campaigns ----------
+
+	async putCampaign(campaign: Campaign, expectedVersion: number | null, event: LedgerEvent): Promise<'ok' | 'exists' | 'conflict'> {
+		return this.tx(() => {
+			const row = this.get('SELECT version FROM campaigns WHERE id = ?', campaign.id);
+			if (expectedVersion === null) {
+				if (row) return 'exists';
+				this.run('INSERT INTO campaigns (id, version, data) VALUES (?, ?, ?)', campaign.id, campaign.version, JSON.stringify(campaign));
+			} else {
+				if (!row || num(row.version) !== expectedVersion) return 'conflict';
+				this.run('UPDATE campaigns SET version = ?, data = ? WHERE id = ?', campaign.version, JSON.stringify(campaign), campaign.id);
+			}
+			this.append(event, event.type, event.count, event.reason);
+			return 'ok';
+		});
+	}
+
+	async getCampaign(id: string): Promise<Campaign | null> {
+		const row = this.read(() => this.get('SELECT data FROM campaigns WHERE id = ?', id));
+		return row ? (JSON.parse(String(row.data)) as Campaign) : null;
+	}
+
+	async listCampaigns(): Promise<Campaign[]> {
+		return this.read(() => this.all('SELECT data FROM campaigns ORDER BY id')).map((r) => JSON.parse(String(r.data)) as Campaign);
+	}
+
+	async issuedCount(campaignId: string): Promise<number> {
+		return num(this.read(() => this.get('SELECT issued FROM campaigns WHERE id = ?', campaignId))?.issued);
+	}
+
+	private isStale(limits: LimitSnapshot): boolean {
+		const row = this.get('SELECT version FROM campaigns WHERE id = ?', limits.campaignId);
+		return !row || num(row.version) !== limits.campaignVersion;
+	}
+
+	// ---------- codes ----------
+
+	async campaignOfCode(codeKey: string): Promise<string | null> {
+		return str(this.read(() => this.get('SELECT campaign_id FROM codes WHERE key = ?', codeKey))?.campaign_id);
+	}
+
+	private liveHolds(codeKey: string, now: number): number {
+		return num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE code_key = ? AND hold_until > ?', codeKey, now)?.n);
+	}
+
+	private codeRow(codeKey: string, now: number): StoredCode | null {
+		const row = this.get('SELECT * FROM codes WHERE key = ?', codeKey);
+		return row ? rowToCode(row, this.liveHolds(codeKey, now)) : null;
+	}
+
+	async getCode(codeKey: string, now: number): Promise<StoredCode | null> {
+		return this.read(() => this.codeRow(codeKey, now));
+	}
+
+	private customerUsed(campaignId: string, keys: string[], now: number): number {
+		let most = 0;
+		for (const key of keys) {
+			const used =
+				num(this.get('SELECT redemptions FROM customer_usage WHERE campaign_id = ? AND customer_key = ?', campaignId, key)?.redemptions) +
+				num(this.get('SELECT COUNT(*) AS n FROM holds WHERE campaign_id = ? AND customer_key = ? AND hold_until > ?', campaignId, key, now)?.n);
+			most = Math.max(most, used);
+		}
+		return most;
+	}
+
+	private campaignUsed(campaignId: string, now: number): number {
+		return (
+			num(this.get('SELECT redeemed FROM campaigns WHERE id = ?', campaignId)?.redeemed) +
+			num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', campaignId, now)?.n)
+		);
+	}
+
+	async usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }) {
+		return this.read(() => ({
+			code: this.codeRow(q.codeKey, q.now),
+			customerUsed: this.customerUsed(q.campaignId, q.customerKeys, q.now),
+			campaignUsed: this.campaignUsed(q.campaignId, q.now),
+		}));
+	}
+
+	private insertCode(c: StoredCode): boolean {
+		return (
+			this.run(
+				`INSERT OR IGNORE INTO codes (key, code, campaign_id, customer_id, email, channel, issued_at, expires_at, voided_at, redemptions, metadata)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?)`,
+				c.key, c.code, c.campaignId, c.customerId, c.email, c.channel, c.issuedAt, c.expiresAt,
+				Object.keys(c.metadata).length === 0 ? null : JSON.stringify(c.metadata),
+			) === 1
+		);
+	}
+
+	async issue(req: IssueRequest): Promise<IssueOutcome> {
+		return this.tx(() => {
+			if (this.isStale(req.limits)) return { status: 'stale' as const };
+			return this.idem<IssueOutcome>('issue', req.limits.campaignId, req.idempotency, () => {
+				const issued = num(this.get('SELECT issued FROM campaigns WHERE id = ?', req.limits.campaignId)?.issued);
+				if (req.limits.issuance !== null && issued >= req.limits.issuance) {
+					this.append(req.event, 'rejected', 1, 'ISSUANCE_LIMIT_REACHED', { code: null });
+					return { status: 'rejected', reason: 'ISSUANCE_LIMIT_REACHED' };
+				}
+				if (!this.insertCode(req.code)) return { status: 'duplicate' };
+				this.run('UPDATE campaigns SET issued = issued + 1 WHERE id = ?', req.limits.campaignId);
+				this.append(req.event, 'issued', 1, null, { code: req.code.code });
+				return { status: 'issued', code: req.code, eventId: req.event.id };
+			});
+		});
+	}
+
+	async insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
+		return this.tx(() => {
+			if (this.isStale(req.limits)) return { status: 'stale' as const };
+			const issued = num(this.get('SELECT issued FROM campaigns WHERE id = ?', req.limits.campaignId)?.issued);
+			let room = req.limits.issuance === null ? Infinity : req.limits.issuance - issued;
+			const inserted: StoredCode[] = [];
+			let duplicates = 0;
+			let full = false;
+			for (const code of req.codes) {
+				if (room <= 0) {
+					full = true;
+					break;
+				}
+				if (this.insertCode(code)) {
+					inserted.push(code);
+					room--;
+				} else duplicates++;
+			}
+			if (inserted.length > 0) {
+				this.run('UPDATE campaigns SET issued = issued + ? WHERE id = ?', inserted.length, req.limits.campaignId);
+				this.append(req.event, 'generated', inserted.length, null);
+			}
+			return full
+				? { status: 'rejected' as const, reason: 'ISSUANCE_LIMIT_REACHED' as const, inserted }
+				: { status: 'inserted' as const, inserted, duplicates };
+		});
+	}
+
+	// ---------- redeem / reserve ----------
+
+	private checkUse(req: RedeemRequest): StoredCode | Rejected {
+		const { limits, now } = req;
+		const code = this.codeRow(req.codeKey, now);
+		if (!code || code.campaignId !== limits.campaignId) return new Rejected('NOT_FOUND');
+		if (code.voidedAt !== null) return new Rejected('VOIDED');
+		if (code.expiresAt !== null && code.expiresAt <= now) return new Rejected('EXPIRED');
+		if ((code.customerId || code.email) && !(req.customerId && req.customerId === code.customerId) && !(req.email && req.email === code.email)) {
+			return new Rejected('NOT_ASSIGNED');
+		}
+		if (code.redemptions + code.reserved >= limits.perCode) return new Rejected('CODE_LIMIT_REACHED');
+		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now) >= limits.perCustomer) {
+			return new Rejected('CUSTOMER_LIMIT_REACHED');
+		}
+		if (limits.total !== null && this.campaignUsed(limits.campaignId, now) >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
+		return code;
+	}
+
+	private countRedemption(campaignId: string, codeKey: string, keys: string[], delta: number): void {
+		this.run('UPDATE codes SET redemptions = redemptions + ? WHERE key = ?', delta, codeKey);
+		this.run('UPDATE campaigns SET redeemed = redeemed + ? WHERE id = ?', delta, campaignId);
+		for (const key of keys) {
+			this.run(
+				`INSERT INTO customer_usage (campaign_id, customer_key, redemptions) VALUES (?, ?, ?)
+				 ON CONFLICT (campaign_id, customer_key) DO UPDATE SET redemptions = redemptions + excluded.redemptions`,
+				campaignId, key, delta,
+			);
+		}
+	}
+
+	private useCode(req: RedeemRequest, hold: boolean): Promise<RedeemOutcome> {
+		const op = hold ? 'reserve' : 'redeem';
+		return Promise.resolve(
+			this.tx(() => {
+				if (this.isStale(req.limits)) return { status: 'stale' as const };
+				return this.idem<RedeemOutcome>(op, req.limits.campaignId, req.idempotency, () => {
+					const checked = this.checkUse(req);
+					if (checked instanceof Rejected) {
+						const stored = this.get('SELECT code FROM codes WHERE key = ?', req.codeKey);
+						this.append(req.event, 'rejected', 1, checked.reason, { amount: null, code: str(stored?.code) ?? req.event.code });
+						return { status: 'rejected', reason: checked.reason };
+					}
+					const { limits, now } = req;
+					const holdUntil = hold ? (req.holdUntil ?? now) : null;
+					const data = { ...req.event.data, ...(req.orderId ? { orderId: req.orderId } : {}) };
+					this.run(
+						`INSERT INTO units (id, kind, state, campaign_id, code_key, code, customer_keys, customer_id, order_id, amount, channel, created_at, hold_until)
+						 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+						req.unitId, hold ? 'reservation' : 'redemption', hold ? 'held' : 'standing', limits.campaignId, req.codeKey,
+						checked.code, JSON.stringify(req.customerKeys), req.event.customerId, req.orderId, req.event.amount,
+						req.event.channel, now, holdUntil,
+					);
+					if (hold) {
+						for (const key of req.customerKeys.length > 0 ? req.customerKeys : ['']) {
+							this.run(
+								'INSERT INTO holds (unit_id, campaign_id, code_key, customer_key, hold_until) VALUES (?, ?, ?, ?, ?)',
+								req.unitId, limits.campaignId, req.codeKey, key, holdUntil,
+							);
+						}
+						this.append(req.event, 'reserved', 1, null, { code: checked.code, data: { ...data, holdUntil } });
+					} else {
+						this.countRedemption(limits.campaignId, req.codeKey, req.customerKeys, 1);
+						this.append(req.event, 'redeemed', 1, null, { code: checked.code, data });
+					}
+					const after = this.codeRow(req.codeKey, now) ?? checked;
+					return { status: hold ? 'reserved' : 'redeemed', unitId: req.unitId, code: after, at: now, holdUntil };
+				});
+			}),
+		);
+	}
+
+	redeem(req: RedeemRequest): Promise<RedeemOutcome> {
+		return this.useCode(req, false);
+	}
+
+	reserve(req: RedeemRequest & { holdUntil: number }): Promise<RedeemOutcome> {
+		return this.useCode(req, true);
+	}
+
+	// ---------- commit / release / rollback ----------
+
+	private finish(op: 'commit' | 'release' | 'rollback', req: FinishRequest): FinishOutcome {
+		const campaignId = req.unitId.slice(0, Math.max(0, req.unitId.lastIndexOf('~')));
+		return this.tx(() =>
+			this.idem<FinishOutcome>(op, campaignId, req.idempotency, () => {
+				const unit = this.get('SELECT * FROM units WHERE id = ?', req.unitId);
+				const wanted = op === 'rollback' ? 'redemption' : 'reservation';
+				if (!unit || unit.kind !== wanted) return { status: 'rejected', reason: 'NOT_FOUND' };
+				const live = op === 'rollback' ? 'standing' : 'held';
+				if (unit.state !== live) return { status: 'rejected', reason: 'ALREADY_FINISHED' };
+				const keys = JSON.parse(String(unit.customer_keys)) as string[];
+				const amount = unit.amount === null ? null : num(unit.amount);
+				const orderId = str(unit.order_id);
+				const fromUnit: Partial<EventDraft> = {
+					code: str(unit.code),
+					customerId: str(unit.customer_id),
+					channel: str(unit.channel),
+					data: { ...req.event.data, ...(orderId ? { orderId } : {}) },
+				};
+				const lapsed = unit.hold_until !== null && num(unit.hold_until) <= req.now;
+				if (op === 'commit') {
+					this.run('DELETE FROM holds WHERE unit_id = ?', req.unitId);
+					if (lapsed) {
+						this.run("UPDATE units SET state = 'released' WHERE id = ?", req.unitId);
+						this.append(req.event, 'released', 1, null, { ...fromUnit, data: { ...fromUnit.data, lapsed: true } });
+						return { status: 'rejected', reason: 'RESERVATION_EXPIRED' };
+					}
+					this.run("UPDATE units SET kind = 'redemption', state = 'standing', hold_until = NULL WHERE id = ?", req.unitId);
+					this.countRedemption(String(unit.campaign_id), String(unit.code_key), keys, 1);
+					this.append(req.event, 'redeemed', 1, null, { ...fromUnit, amount });
+				} else if (op === 'release') {
+					this.run('DELETE FROM holds WHERE unit_id = ?', req.unitId);
+					this.run("UPDATE units SET state = 'released' WHERE id = ?", req.unitId);
+					this.append(req.event, 'released', 1, null, { ...fromUnit, data: lapsed ? { ...fromUnit.data, lapsed: true } : fromUnit.data });
+				} else {
+					this.run("UPDATE units SET state = 'rolled_back' WHERE id = ?", req.unitId);
+					this.countRedemption(String(unit.campaign_id), String(unit.code_key), keys, -1);
+					this.append(req.event, 'rolled_back', 1, null, { ...fromUnit, amount: amount === null ? null : -amount });
+				}
+				return {
+					status: 'done',
+					unitId: req.unitId,
+					codeKey: String(unit.code_key),
+					code: String(unit.code),
+					campaignId: String(unit.campaign_id),
+					at: req.now,
+					orderId,
+					amount,
+				};
+			}),
+		);
+	}
+
+	async commit(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('commit', req);
+	}
+
+	async release(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('release', req);
+	}
+
+	async rollback(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('rollback', req);
+	}
+
+	async void(req: VoidRequest): Promise<VoidOutcome> {
+		const campaignId = str(this.read(() => this.get('SELECT campaign_id FROM codes WHERE key = ?', req.codeKey))?.campaign_id) ?? '';
+		return this.tx(() =>
+			this.idem<VoidOutcome>('void', campaignId, req.idempotency, () => {
+				const code = this.codeRow(req.codeKey, req.now);
+				if (!code) return { status: 'rejected', reason: 'NOT_FOUND' };
+				if (code.voidedAt !== null) return { status: 'rejected', reason: 'VOIDED' };
+				this.run('UPDATE codes SET voided_at = ? WHERE key = ?', req.now, req.codeKey);
+				this.append(req.event, 'voided', 1, null, { code: code.code, customerId: code.customerId ?? code.email });
+				return { status: 'voided', code: { ...code, voidedAt: req.now }, at: req.now };
+			}),
+		);
+	}
+
+	// ---------- abuse guard ----------
+
+	async recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }> {
+		return this.tx(() => {
+			this.append(rec.event, 'rejected', 1, rec.reason);
+			const blockedKeys: string[] = [];
+			rec.abuseKeys.forEach((key, i) => {
+				this.run('DELETE FROM abuse_failures WHERE key = ? AND at <= ?', key, rec.now - rec.abuse.windowMs);
+				this.run('INSERT INTO abuse_failures (key, at) VALUES (?, ?)', key, rec.now);
+				const failures = num(this.get('SELECT COUNT(*) AS n FROM abuse_failures WHERE key = ?', key)?.n);
+				if (failures < rec.abuse.threshold) return;
+				const block = this.get('SELECT until FROM abuse_blocks WHERE key = ?', key);
+				if (block && num(block.until) > rec.now) return;
+				const until = rec.now + rec.abuse.cooldownMs;
+				this.run('INSERT INTO abuse_blocks (key, until) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET until = excluded.until', key, until);
+				this.run('DELETE FROM abuse_failures WHERE key = ?', key);
+				this.append({ ...rec.event, id: rec.blockEventIds[i] }, 'blocked', 1, null, { data: { key, until: new Date(until).toISOString() } });
+				blockedKeys.push(key);
+			});
+			return { blockedKeys };
+		});
+	}
+
+	async blockedUntil(keys: string[], now: number): Promise<number | null> {
+		return this.read(() => {
+			let latest: number | null = null;
+			for (const key of keys) {
+				const until = num(this.get('SELECT until FROM abuse_blocks WHERE key = ?', key)?.until);
+				if (until > now && (latest === null || until > latest)) latest = until;
+			}
+			return latest;
+		});
+	}
+
+	// ---------- ledger reads ----------
+
+	async events(query: StoreEventsQuery): Promise<{ events: LedgerEvent[]; cursor: string }> {
+		const after = query.after === undefined ? 0 : Number(query.after);
+		if (!Number.isInteger(after) || after < 0) throw new InvalidArgumentError('after', 'is not a cursor returned by events()');
+		const where: string[] = ['seq > ?'];
+		const params: SqlValue[] = [after];
+		if (query.campaignId !== undefined) {
+			where.push('campaign_id = ?');
+			params.push(query.campaignId);
+		}
+		if (query.types && query.types.length > 0) {
+			where.push(`type IN (${query.types.map(() => '?').join(', ')})`);
+			params.push(...query.types);
+		}
+		params.push(query.limit);
+		const rows = this.read(() => this.all(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`, ...params));
+		const cursor = rows.length > 0 ? String(rows[rows.length - 1].seq) : String(after);
+		return { events: rows.map(rowToEvent), cursor };
+	}
+
+	async statRows(query: { campaignId?: string; fromHour: number; toHour: number }): Promise<StatRow[]> {
+		const params: SqlValue[] = [query.fromHour, query.toHour];
+		let filter = '';
+		if (query.campaignId !== undefined) {
+			filter = ' AND campaign_id = ?';
+			params.push(query.campaignId);
+		}
+		const rows = this.read(() =>
+			this.all(
+				`SELECT (at / 3600000) * 3600000 AS hour, campaign_id, channel, type, SUM(count) AS n, COALESCE(SUM(amount), 0) AS amount
+				 FROM events WHERE at >= ? AND at < ?${filter}
+				 GROUP BY hour, campaign_id, channel, type ORDER BY hour`,
+				...params,
+			),
+		);
+		return rows.map((r) => ({
+			hour: num(r.hour),
+			campaignId: str(r.campaign_id),
+			channel: str(r.channel),
+			type: String(r.type) as LedgerEventType,
+			count: num(r.n),
+			amount: num(r.amount),
+		}));
+	}
+
+	// ---------- customers ----------
+
+	async upsertCustomer(profile: CustomerProfile & { id: string }, now: number, event: LedgerEvent): Promise<StoredCustomer> {
+		return this.tx(() => {
+			const row = this.get('SELECT data FROM customers WHERE id = ?', profile.id);
+			const before: StoredCustomer = row
+				? rowToCustomer(row)
+				: {
+						id: profile.id, email: null, phone: null, birthday: null, renewalDate: null, timeZone: null,
+						tags: [], orderCount: 0, metadata: {}, updatedAt: '',
+					};
+			const merged: StoredCustomer = { ...before };
+			for (const [k, v] of Object.entries(profile)) if (v !== undefined) (merged as unknown as Row)[k] = v;
+			merged.updatedAt = new Date(now).toISOString();
+			this.run(
+				`INSERT INTO customers (id, email, data, updated_at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (id) DO UPDATE SET email = excluded.email, data = excluded.data, updated_at = excluded.updated_at`,
+				merged.id, merged.email, JSON.stringify(merged), now,
+			);
+			this.append(event, event.type, event.count, event.reason);
+			return merged;
+		});
+	}
+
+	async getCustomer(ref: { id?: string; email?: string }): Promise<StoredCustomer | null> {
+		const row = this.read(() =>
+			ref.id !== undefined
+				? this.get('SELECT data FROM customers WHERE id = ?', ref.id)
+				: this.get('SELECT data FROM customers WHERE email = ? ORDER BY updated_at DESC LIMIT 1', ref.email ?? ''),
+		);
+		return row ? rowToCustomer(row) : null;
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.stmts.clear();
+		this.db.close();
+	}
+}
+
+function wrapSqliteError(err: unknown): Error {
+	if (err instanceof StoreError || err instanceof InvalidArgumentError) return err;
+	const e = err as { message?: string; errcode?: number; code?: string };
+	const message = e.message ?? String(err);
+	if (/database is locked|SQLITE_BUSY/i.test(message)) {
+		return new StoreError(
+			'the coupon database is busy: another process held the write lock longer than the busy timeout; try again or raise busyTimeoutMs',
+			true,
+			{ cause: err },
+		);
+	}
+	return new StoreError(`the coupon database failed: ${message}`, false, { cause: err });
+}
+
+/** Opens (and creates or migrates) the database file. */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+	const path = options.path;
+	if (typeof path !== 'string' || path.trim() === '') throw new InvalidArgumentError('store.path', 'is required');
+	const busyTimeout = options.busyTimeoutMs ?? 5000;
+	if (!Number.isInteger(busyTimeout) || busyTimeout < 0) throw new InvalidArgumentError('store.busyTimeoutMs', 'must be a whole number ≥ 0');
+	const synchronous = options.synchronous ?? 'NORMAL';
+	if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new InvalidArgumentError('store.synchronous', 'must be NORMAL or FULL');
+	const { DatabaseSync } = await import('node:sqlite');
+	let db: DatabaseSync;
+	try {
+		if (path !== ':memory:') {
+			mkdirSync(dirname(path), { recursive: true });
+			// Owner-only from the first byte: codes are money-like.
+			if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+		}
+		db = new DatabaseSync(path);
+		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
+		db.exec('PRAGMA journal_mode = WAL');
+		db.exec(`PRAGMA synchronous = ${synchronous}`);
+	} catch (err) {
+		const message = (err as Error).message;
+		throw new StoreError(`cannot open the coupon database at "${path}": ${message}`, false, { cause: err });
+	}
+	try {
+		migrate(db);
+		if (path !== ':memory:') {
+			for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+		}
+	} catch (err) {
+		db.close();
+		throw new StoreError(`the file at "${path}" is not a usable coupon database: ${(err as Error).message}`, false, { cause: err });
+	}
+	return new SqliteStore(db);
+}
+
+function migrate(db: DatabaseSync): void {
+	db.exec('BEGIN IMMEDIATE');
+	try {
+		db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+		const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
+		const current = row ? Number(row.value) : 0;
+		if (current > SCHEMA_VERSION) {
+			throw new Error(`it was written by a newer Coupon Kit (schema ${current}); upgrade the package`);
+		}
+		for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+		db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+			String(SCHEMA_VERSION),
+		);
+		db.exec('COMMIT');
+	} catch (err) {
+		db.exec('ROLLBACK');
+		throw err;
+	}
+}
