@@ -411,10 +411,12 @@ export class SqliteStore implements CouponStore {
 		return this.tx(() =>
 			this.idem<FinishOutcome>(op, campaignId, req.idempotency, () => {
 				const unit = this.get('SELECT * FROM units WHERE id = ?', req.unitId);
-				const wanted = op === 'rollback' ? 'redemption' : 'reservation';
-				if (!unit || unit.kind !== wanted) return { status: 'rejected', reason: 'NOT_FOUND' };
-				const live = op === 'rollback' ? 'standing' : 'held';
-				if (unit.state !== live) return { status: 'rejected', reason: 'ALREADY_FINISHED' };
+				// kind is how the unit began; a committed reservation is a redemption that can be rolled back.
+				const isRedemption = unit?.state === 'standing' || unit?.state === 'rolled_back';
+				if (!unit || (op === 'rollback' ? !isRedemption : unit.kind !== 'reservation')) {
+					return { status: 'rejected', reason: 'NOT_FOUND' };
+				}
+				if (unit.state !== (op === 'rollback' ? 'standing' : 'held')) return { status: 'rejected', reason: 'ALREADY_FINISHED' };
 				const keys = JSON.parse(String(unit.customer_keys)) as string[];
 				const amount = unit.amount === null ? null : num(unit.amount);
 				const orderId = str(unit.order_id);
@@ -432,7 +434,7 @@ export class SqliteStore implements CouponStore {
 						this.append(req.event, 'released', 1, null, { ...fromUnit, data: { ...fromUnit.data, lapsed: true } });
 						return { status: 'rejected', reason: 'RESERVATION_EXPIRED' };
 					}
-					this.run("UPDATE units SET kind = 'redemption', state = 'standing', hold_until = NULL WHERE id = ?", req.unitId);
+					this.run("UPDATE units SET state = 'standing', hold_until = NULL WHERE id = ?", req.unitId);
 					this.countRedemption(String(unit.campaign_id), String(unit.code_key), keys, 1);
 					this.append(req.event, 'redeemed', 1, null, { ...fromUnit, amount });
 				} else if (op === 'release') {
