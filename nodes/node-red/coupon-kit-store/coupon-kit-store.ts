@@ -1,0 +1,124 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { NodeAPI, NodeDef } from 'node-red';
+import type { CouponEngine, StoreOptions } from '../../../core/api';
+import { acquireEngine, releaseEngine } from '../../../core/hosts/engineCache';
+import { DEFAULT_SQLITE_FILE, toStoreOptions } from '../../../core/hosts/storeSettings';
+import { type CouponKitStoreNode, type StoreCredentials, STORE_TYPE, errorText } from '../lib/store';
+
+interface StoreNodeDef extends NodeDef {
+	mode?: string;
+	path?: string;
+	synchronous?: string;
+	host?: string;
+	port?: string | number;
+	db?: string | number;
+	tls?: boolean;
+	keyPrefix?: string;
+	cluster?: string;
+}
+
+export default function (RED: NodeAPI): void {
+	function userDir(): string {
+		const dir = (RED.settings as { userDir?: string }).userDir;
+		return dir ? path.resolve(dir) : path.join(os.homedir(), '.node-red');
+	}
+
+	function CouponKitStore(this: CouponKitStoreNode, def: StoreNodeDef): void {
+		RED.nodes.createNode(this, def);
+		setUp(this, def);
+	}
+
+	function setUp(node: CouponKitStoreNode, def: StoreNodeDef): void {
+		const credentials: StoreCredentials = node.credentials ?? {};
+
+		let options: StoreOptions | null = null;
+		let settingsError: Error | null = null;
+		try {
+			const base = userDir();
+			options = toStoreOptions(
+				{
+					mode: def.mode,
+					path: def.path,
+					synchronous: def.synchronous,
+					url: credentials.url,
+					host: def.host,
+					port: def.port,
+					db: def.db,
+					tls: def.tls,
+					username: credentials.username,
+					password: credentials.password,
+					keyPrefix: def.keyPrefix,
+					cluster: def.cluster,
+				},
+				{ sqlitePath: path.join(base, DEFAULT_SQLITE_FILE), baseDir: base },
+			);
+		} catch (err) {
+			settingsError = err instanceof Error ? err : new Error(String(err));
+			node.error(RED._('coupon-kit-store.errors.settings', { message: settingsError.message }));
+		}
+
+		const where = describe(options);
+		Object.defineProperty(node, 'where', { value: where, enumerable: true });
+
+		// The engine opens on deploy so a wrong path or an unreachable Redis shows up at once in the log.
+		let opening: Promise<CouponEngine> | null = null;
+		let closed = false;
+		const open = (): Promise<CouponEngine> => {
+			if (settingsError) return Promise.reject(settingsError);
+			if (closed) return Promise.reject(new Error(RED._('coupon-kit-store.errors.closed')));
+			if (!opening) {
+				const attempt = acquireEngine(options as StoreOptions);
+				opening = attempt;
+				attempt.catch((err: unknown) => {
+					if (opening === attempt) opening = null;
+					node.error(RED._('coupon-kit-store.errors.open', { where, message: errorText(err) }));
+				});
+			}
+			return opening;
+		};
+		node.engine = open;
+		if (!settingsError) open().catch(() => undefined);
+
+		node.on('close', (_removed: boolean, done: () => void) => {
+			closed = true;
+			const pending = opening;
+			opening = null;
+			if (!pending || !options) {
+				done();
+				return;
+			}
+			const settings = options;
+			pending
+				.then(
+					() => releaseEngine(settings),
+					() => undefined,
+				)
+				.catch((err: unknown) => node.warn(RED._('coupon-kit-store.errors.close', { message: errorText(err) })))
+				.finally(done);
+		});
+	}
+
+	function describe(options: StoreOptions | null): string {
+		if (!options) return '';
+		if (options.type === 'sqlite') return options.path;
+		if (options.cluster?.length) return `redis cluster ${options.cluster.join(',')}`;
+		if (options.url) {
+			try {
+				const url = new URL(options.url);
+				return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+			} catch {
+				return 'redis';
+			}
+		}
+		return `redis://${options.host ?? 'localhost'}:${options.port ?? 6379}/${options.db ?? 0}`;
+	}
+
+	RED.nodes.registerType<CouponKitStoreNode, StoreNodeDef, object, StoreCredentials>(STORE_TYPE, CouponKitStore, {
+		credentials: {
+			url: { type: 'text' },
+			username: { type: 'text' },
+			password: { type: 'password' },
+		},
+	});
+}
