@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { CouponEngine } from '../../../../../../core/api';
+import { runCouponOperation } from '../../../../../../core/hosts/operations';
+import type { ItemParameters } from '../../helpers/parameters';
+import { toItems } from '../../helpers/parameters';
+import { codeField, idempotencyKeyOption, reasonOption } from '../fields';
+
+const properties: INodeProperties[] = [
+	codeField,
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [idempotencyKeyOption, reasonOption],
+	},
+];
+
+const displayOptions = { show: { resource: ['code'], operation: ['void'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	engine: CouponEngine,
+	params: ItemParameters,
+): Promise<INodeExecutionData[]> {
+	const args = params.args(itemIndex, ['code'], ['additionalFields']);
+	return toItems(await runCouponOperation(engine, 'code', 'void', args));
+}
