@@ -78,6 +78,9 @@ function rowToCustomer(r: Row): StoredCustomer {
 	return JSON.parse(String(r.data)) as StoredCustomer;
 }
 
+const CHUNK = 100;
+const CHUNK_VALUES = new Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ');
+
 class Rejected {
 	constructor(readonly reason: RejectionReason) {}
 }
@@ -146,7 +149,7 @@ export class SqliteStore implements CouponStore {
 	private append(draft: EventDraft, type: LedgerEventType, count: number, reason: RejectionReason | null, over: Partial<EventDraft> = {}): void {
 		const e = { ...draft, ...over };
 		this.run(
-			`INSERT OR IGNORE INTO events (id, type, at, campaign_id, code, customer_id, channel, count, amount, reason, data)
+			`INSERT INTO events (id, type, at, campaign_id, code, customer_id, channel, count, amount, reason, data)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.id, type, Date.parse(e.at), e.campaignId, e.code, e.customerId, e.channel, count, e.amount, reason,
 			JSON.stringify(e.data ?? {}),
@@ -229,35 +232,45 @@ export class SqliteStore implements CouponStore {
 		return str(this.read(() => this.get('SELECT campaign_id FROM codes WHERE key = ?', codeKey))?.campaign_id);
 	}
 
+	/** Most campaigns have no live hold at all: one indexed look-up spares the counting queries. */
+	private anyLiveHold(campaignId: string, now: number): boolean {
+		return num(this.get('SELECT MAX(hold_until) AS m FROM holds WHERE campaign_id = ?', campaignId)?.m) > now;
+	}
+
 	private liveHolds(codeKey: string, now: number): number {
 		return num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE code_key = ? AND hold_until > ?', codeKey, now)?.n);
 	}
 
-	private codeRow(codeKey: string, now: number): StoredCode | null {
+	private codeRow(codeKey: string, now: number, holdsPossible = true): StoredCode | null {
 		const row = this.get('SELECT * FROM codes WHERE key = ?', codeKey);
-		return row ? rowToCode(row, this.liveHolds(codeKey, now)) : null;
+		if (!row) return null;
+		return rowToCode(row, holdsPossible && this.anyLiveHold(String(row.campaign_id), now) ? this.liveHolds(codeKey, now) : 0);
 	}
 
 	async getCode(codeKey: string, now: number): Promise<StoredCode | null> {
 		return this.read(() => this.codeRow(codeKey, now));
 	}
 
-	private customerUsed(campaignId: string, keys: string[], now: number): number {
+	private customerUsed(campaignId: string, keys: string[], now: number, holdsPossible = true): number {
 		let most = 0;
 		for (const key of keys) {
-			const used =
-				num(this.get('SELECT redemptions FROM customer_usage WHERE campaign_id = ? AND customer_key = ?', campaignId, key)?.redemptions) +
-				num(this.get('SELECT COUNT(*) AS n FROM holds WHERE campaign_id = ? AND customer_key = ? AND hold_until > ?', campaignId, key, now)?.n);
+			let used = num(
+				this.get('SELECT redemptions FROM customer_usage WHERE campaign_id = ? AND customer_key = ?', campaignId, key)?.redemptions,
+			);
+			if (holdsPossible) {
+				used += num(
+					this.get('SELECT COUNT(*) AS n FROM holds WHERE campaign_id = ? AND customer_key = ? AND hold_until > ?', campaignId, key, now)?.n,
+				);
+			}
 			most = Math.max(most, used);
 		}
 		return most;
 	}
 
-	private campaignUsed(campaignId: string, now: number): number {
-		return (
-			num(this.get('SELECT redeemed FROM campaigns WHERE id = ?', campaignId)?.redeemed) +
-			num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', campaignId, now)?.n)
-		);
+	private campaignUsed(campaignId: string, now: number, holdsPossible = true): number {
+		const redeemed = num(this.get('SELECT redeemed FROM campaigns WHERE id = ?', campaignId)?.redeemed);
+		if (!holdsPossible) return redeemed;
+		return redeemed + num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', campaignId, now)?.n);
 	}
 
 	async usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }) {
@@ -277,6 +290,25 @@ export class SqliteStore implements CouponStore {
 				Object.keys(c.metadata).length === 0 ? null : JSON.stringify(c.metadata),
 			) === 1
 		);
+	}
+
+	/** Inserts all codes of a chunk in one statement, or none of them when any key is taken. */
+	private insertChunk(chunk: StoredCode[]): boolean {
+		if (chunk.length !== CHUNK) return false;
+		const params: SqlValue[] = [];
+		for (const c of chunk) params.push(c.key, c.code, c.campaignId, c.channel, c.issuedAt, c.expiresAt);
+		this.db.exec('SAVEPOINT chunk');
+		const changes = this.run(
+			`INSERT OR IGNORE INTO codes (key, code, campaign_id, channel, issued_at, expires_at) VALUES ${CHUNK_VALUES}`,
+			...params,
+		);
+		if (changes === chunk.length) {
+			this.db.exec('RELEASE chunk');
+			return true;
+		}
+		this.db.exec('ROLLBACK TO chunk');
+		this.db.exec('RELEASE chunk');
+		return false;
 	}
 
 	async issue(req: IssueRequest): Promise<IssueOutcome> {
@@ -304,15 +336,22 @@ export class SqliteStore implements CouponStore {
 			const inserted: StoredCode[] = [];
 			let duplicates = 0;
 			let full = false;
-			for (const code of req.codes) {
-				if (room <= 0) {
-					full = true;
-					break;
+			let candidates = req.codes;
+			if (candidates.length > room) {
+				candidates = candidates.slice(0, Math.max(0, room));
+				full = true;
+			}
+			for (let i = 0; i < candidates.length; i += CHUNK) {
+				const chunk = candidates.slice(i, i + CHUNK);
+				if (this.insertChunk(chunk)) {
+					inserted.push(...chunk);
+					continue;
 				}
-				if (this.insertCode(code)) {
-					inserted.push(code);
-					room--;
-				} else duplicates++;
+				// A key was taken (rare): insert this chunk one by one to learn which.
+				for (const code of chunk) {
+					if (this.insertCode(code)) inserted.push(code);
+					else duplicates++;
+				}
 			}
 			if (inserted.length > 0) {
 				this.run('UPDATE campaigns SET issued = issued + ? WHERE id = ?', inserted.length, req.limits.campaignId);
@@ -328,7 +367,8 @@ export class SqliteStore implements CouponStore {
 
 	private checkUse(req: RedeemRequest): StoredCode | Rejected {
 		const { limits, now } = req;
-		const code = this.codeRow(req.codeKey, now);
+		const holds = this.anyLiveHold(limits.campaignId, now);
+		const code = this.codeRow(req.codeKey, now, holds);
 		if (!code || code.campaignId !== limits.campaignId) return new Rejected('NOT_FOUND');
 		if (code.voidedAt !== null) return new Rejected('VOIDED');
 		if (code.expiresAt !== null && code.expiresAt <= now) return new Rejected('EXPIRED');
@@ -336,10 +376,10 @@ export class SqliteStore implements CouponStore {
 			return new Rejected('NOT_ASSIGNED');
 		}
 		if (code.redemptions + code.reserved >= limits.perCode) return new Rejected('CODE_LIMIT_REACHED');
-		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now) >= limits.perCustomer) {
+		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now, holds) >= limits.perCustomer) {
 			return new Rejected('CUSTOMER_LIMIT_REACHED');
 		}
-		if (limits.total !== null && this.campaignUsed(limits.campaignId, now) >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
+		if (limits.total !== null && this.campaignUsed(limits.campaignId, now, holds) >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
 		return code;
 	}
 
@@ -389,7 +429,7 @@ export class SqliteStore implements CouponStore {
 						this.countRedemption(limits.campaignId, req.codeKey, req.customerKeys, 1);
 						this.append(req.event, 'redeemed', 1, null, { code: checked.code, data });
 					}
-					const after = this.codeRow(req.codeKey, now) ?? checked;
+					const after = hold ? { ...checked, reserved: checked.reserved + 1 } : { ...checked, redemptions: checked.redemptions + 1 };
 					return { status: hold ? 'reserved' : 'redeemed', unitId: req.unitId, code: after, at: now, holdUntil };
 				});
 			}),
@@ -641,6 +681,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
 		db.exec('PRAGMA journal_mode = WAL');
 		db.exec(`PRAGMA synchronous = ${synchronous}`);
+		// Fewer, larger checkpoints: every checkpoint syncs, and a redeem touches several pages.
+		db.exec('PRAGMA wal_autocheckpoint = 10000');
+		db.exec('PRAGMA mmap_size = 268435456');
+		db.exec('PRAGMA cache_size = -65536');
 	} catch (err) {
 		const message = (err as Error).message;
 		throw new StoreError(`cannot open the coupon database at "${path}": ${message}`, false, { cause: err });

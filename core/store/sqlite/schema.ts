@@ -43,7 +43,7 @@ export const MIGRATIONS: readonly string[] = [
 		channel TEXT,
 		created_at INTEGER NOT NULL,
 		hold_until INTEGER
-	);
+	) WITHOUT ROWID;
 	CREATE TABLE IF NOT EXISTS holds (
 		unit_id TEXT NOT NULL,
 		campaign_id TEXT NOT NULL,
@@ -56,8 +56,8 @@ export const MIGRATIONS: readonly string[] = [
 	CREATE INDEX IF NOT EXISTS holds_campaign ON holds (campaign_id, hold_until);
 	CREATE INDEX IF NOT EXISTS holds_customer ON holds (campaign_id, customer_key, hold_until);
 	CREATE TABLE IF NOT EXISTS events (
-		seq INTEGER PRIMARY KEY AUTOINCREMENT,
-		id TEXT NOT NULL UNIQUE,
+		seq INTEGER PRIMARY KEY,
+		id TEXT NOT NULL,
 		type TEXT NOT NULL,
 		at INTEGER NOT NULL,
 		campaign_id TEXT,
@@ -70,7 +70,6 @@ export const MIGRATIONS: readonly string[] = [
 		data TEXT
 	);
 	CREATE INDEX IF NOT EXISTS events_at ON events (at);
-	CREATE INDEX IF NOT EXISTS events_campaign ON events (campaign_id, seq);
 	CREATE TABLE IF NOT EXISTS idempotency (
 		op TEXT NOT NULL,
 		campaign_id TEXT NOT NULL,

@@ -1,0 +1,232 @@
+// Values between TypeScript and the Lua scripts: nullable strings, events, outcome tuples, cursors.
+import { InvalidArgumentError, StoreError } from '../../errors';
+import type { LedgerEvent, LedgerEventType, RejectionReason } from '../../types';
+import type { EventDraft, FinishOutcome, IssueOutcome, RedeemOutcome, StoredCode, VoidOutcome } from '../types';
+import type { CodeArgs, EventArgs, EventHead, Reply } from './scripts';
+
+const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** A nullable string for Lua: '' is null, '=' + value a value (so '' itself survives). */
+export function enc(value: string | null | undefined): string {
+	return value === null || value === undefined ? '' : `=${value}`;
+}
+
+export function dec(value: string): string | null {
+	return value === '' ? null : value.slice(1);
+}
+
+/** An id-like value for Lua, where '' never is a real value: '' is null. */
+export function opt(value: string | null | undefined): string {
+	return value ?? '';
+}
+
+export function amountArg(value: number | null | undefined): string {
+	return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+}
+
+function eventTime(at: string): number {
+	const ms = Date.parse(at);
+	if (!Number.isFinite(ms)) throw new InvalidArgumentError('event.at', `"${at}" is not an ISO date-time`);
+	return ms;
+}
+
+/** What the stream keeps of a draft; type, count and reason travel beside it. */
+function eventBody(e: EventDraft, ms: number): string {
+	return JSON.stringify({
+		id: e.id,
+		at: new Date(ms).toISOString(),
+		campaignId: e.campaignId ?? null,
+		code: e.code ?? null,
+		customerId: e.customerId ?? null,
+		channel: e.channel ?? null,
+		amount: typeof e.amount === 'number' && Number.isFinite(e.amount) ? e.amount : null,
+		data: e.data ?? {},
+	});
+}
+
+export function eventHead(e: EventDraft): EventHead {
+	const ms = eventTime(e.at);
+	return [e.id, eventBody(e, ms), String(Math.floor(ms / HOUR) * HOUR), String(Math.floor(ms / DAY) * DAY)];
+}
+
+export function eventArgs(e: LedgerEvent): EventArgs {
+	return [...eventHead(e), e.type, String(e.count), e.reason ?? '', amountArg(e.amount), enc(e.channel)];
+}
+
+/** A stream entry (`[field, value, …]`) back into a ledger event; script-set fields override the draft. */
+export function decodeEvent(fields: string[]): LedgerEvent {
+	const f: Record<string, string> = {};
+	for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+	const body = JSON.parse(f.e) as Omit<LedgerEvent, 'type' | 'count' | 'reason'>;
+	let data = body.data ?? {};
+	if (f.o !== undefined || f.h !== undefined || f.l !== undefined) {
+		data = { ...data };
+		if (f.o !== undefined) data.orderId = f.o;
+		if (f.h !== undefined) data.holdUntil = Number(f.h);
+		if (f.l !== undefined) data.lapsed = true;
+	}
+	return {
+		id: body.id,
+		type: f.t as LedgerEventType,
+		at: body.at,
+		campaignId: body.campaignId ?? null,
+		code: f.c !== undefined ? dec(f.c) : (body.code ?? null),
+		customerId: f.u !== undefined ? dec(f.u) : (body.customerId ?? null),
+		channel: f.ch !== undefined ? dec(f.ch) : (body.channel ?? null),
+		count: Number(f.n),
+		amount: f.a !== undefined ? (f.a === '' ? null : Number(f.a)) : (body.amount ?? null),
+		reason: (f.r as RejectionReason | undefined) ?? null,
+		data,
+	};
+}
+
+/** The fields of a code that never change, kept as one JSON value in the code hash. */
+interface CodeJson {
+	code: string;
+	customerId: string | null;
+	email: string | null;
+	channel: string | null;
+	issuedAt: number;
+	expiresAt: number | null;
+	metadata: Record<string, unknown>;
+}
+
+export function codeArgs(c: StoredCode): CodeArgs {
+	const json: CodeJson = {
+		code: c.code,
+		customerId: c.customerId ?? null,
+		email: c.email ?? null,
+		channel: c.channel ?? null,
+		issuedAt: c.issuedAt,
+		expiresAt: c.expiresAt ?? null,
+		metadata: c.metadata ?? {},
+	};
+	return [
+		JSON.stringify(json),
+		c.code,
+		c.expiresAt === null || c.expiresAt === undefined ? '' : String(c.expiresAt),
+		opt(c.customerId),
+		opt(c.email),
+	];
+}
+
+export function storedCode(
+	campaignId: string,
+	key: string,
+	json: string,
+	voidedAt: string,
+	redemptions: string,
+	reserved: string,
+): StoredCode {
+	const d = JSON.parse(json) as CodeJson;
+	return {
+		key,
+		code: d.code,
+		campaignId,
+		customerId: d.customerId,
+		email: d.email,
+		channel: d.channel,
+		issuedAt: d.issuedAt,
+		expiresAt: d.expiresAt,
+		voidedAt: voidedAt === '' ? null : Number(voidedAt),
+		redemptions: Number(redemptions),
+		reserved: Number(reserved),
+		metadata: d.metadata ?? {},
+	};
+}
+
+type Outcome = IssueOutcome | RedeemOutcome | FinishOutcome | VoidOutcome;
+
+/** An outcome tuple of a script (or of an idempotency record) as the outcome object. */
+export function outcomeOf(t: string[], campaignId: string): Outcome {
+	switch (t[0]) {
+		case 'rejected':
+			return { status: 'rejected', reason: t[1] as RejectionReason };
+		case 'issued':
+			return { status: 'issued', code: storedCode(campaignId, t[1], t[2], '', '0', '0'), eventId: t[3] };
+		case 'redeemed':
+		case 'reserved':
+			return {
+				status: t[0],
+				unitId: t[1],
+				code: storedCode(campaignId, t[4], t[5], t[6], t[7], t[8]),
+				at: Number(t[2]),
+				holdUntil: t[3] === '' ? null : Number(t[3]),
+			};
+		case 'done':
+			return {
+				status: 'done',
+				unitId: t[1],
+				codeKey: t[2],
+				code: t[3],
+				campaignId,
+				at: Number(t[4]),
+				orderId: dec(t[5]),
+				amount: t[6] === '' ? null : Number(t[6]),
+			};
+		case 'voided':
+			return { status: 'voided', code: storedCode(campaignId, t[2], t[3], t[4], t[5], t[6]), at: Number(t[1]) };
+		case 'stale':
+		case 'conflict':
+			return { status: t[0] };
+		default:
+			throw new StoreError(`the Redis store answered an unknown outcome "${t[0]}"`, false);
+	}
+}
+
+/** A script's reply: fresh outcome, control answer, or a replayed idempotency record. */
+export function replyOutcome<T>(reply: Reply, campaignId: string): T {
+	const t = reply as string[];
+	if (t[0] === 'replay') {
+		const record = JSON.parse(t[1]) as string[];
+		return { ...outcomeOf(record.slice(1), campaignId), replayed: true } as T;
+	}
+	return outcomeOf(t, campaignId) as T;
+}
+
+export function parseRecord(record: string, campaignId: string): { fingerprint: string; outcome: unknown } {
+	const t = JSON.parse(record) as string[];
+	return { fingerprint: t[0], outcome: outcomeOf(t.slice(1), campaignId) };
+}
+
+// ---------- cursors ----------
+
+/** Position in each stream: `g` the campaign-less one, `c` per campaign id. Stream ids as Redis gives them. */
+export interface Cursor {
+	g?: string;
+	c: Record<string, string>;
+}
+
+const STREAM_ID = /^\d+-\d+$/;
+
+export function encodeCursor(c: Cursor): string {
+	return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(after: string | undefined): Cursor {
+	if (after === undefined || after === '') return { c: {} };
+	const bad = () => new InvalidArgumentError('after', 'is not a cursor returned by events()');
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+	} catch {
+		throw bad();
+	}
+	if (typeof parsed !== 'object' || parsed === null) throw bad();
+	const { g, c } = parsed as { g?: unknown; c?: unknown };
+	if (g !== undefined && (typeof g !== 'string' || !STREAM_ID.test(g))) throw bad();
+	if (typeof c !== 'object' || c === null || Array.isArray(c)) throw bad();
+	for (const v of Object.values(c)) if (typeof v !== 'string' || !STREAM_ID.test(v)) throw bad();
+	return { g: g as string | undefined, c: c as Record<string, string> };
+}
+
+/** Stream ids are `<µs>-<seq>`; negative when `a` comes first. */
+export function compareStreamIds(a: string, b: string): number {
+	const da = a.indexOf('-');
+	const db = b.indexOf('-');
+	const ta = Number(a.slice(0, da));
+	const tb = Number(b.slice(0, db));
+	if (ta !== tb) return ta - tb;
+	return Number(a.slice(da + 1)) - Number(b.slice(db + 1));
+}

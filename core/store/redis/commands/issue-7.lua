@@ -1,0 +1,81 @@
+--[[
+  Issues one code: campaign version, idempotency, issuance budget, then uniqueness.
+  The caller has already claimed the code key in the global index (ARGV[5] says when that failed).
+
+  Input:
+    KEYS[1]  campaign hash (v = version, issued = codes issued or generated)
+    KEYS[2]  code hash
+    KEYS[3]  idempotency record
+    KEYS[4]  ledger stream
+    KEYS[5]  ledger event ids
+    KEYS[6]  prefix of the stats hashes
+    KEYS[7]  stats days
+
+    ARGV[1]  campaign version the engine used
+    ARGV[2]  idempotency fingerprint ('' = none)
+    ARGV[3]  idempotency ttl, ms
+    ARGV[4]  issuance limit ('' = none)
+    ARGV[5]  '1' when the code key is taken in another campaign
+    ARGV[6]  code key
+    ARGV[7]  code JSON (code, customerId, email, channel, issuedAt, expiresAt, metadata)
+    ARGV[8]  code as shown
+    ARGV[9]  expiresAt, epoch ms ('' = never)
+    ARGV[10] customer id the code is assigned to ('' = none)
+    ARGV[11] email the code is assigned to ('' = none)
+    ARGV[12] event id
+    ARGV[13] event JSON
+    ARGV[14] event hour, epoch ms
+    ARGV[15] event day, epoch ms
+    ARGV[16] event channel ('' = null, '=' .. channel)
+    ARGV[17] event amount ('' = null)
+
+  Output:
+    {'stale'} | {'conflict'} | {'replay', record}
+    {'duplicate', 'here' | 'elsewhere'}  (here: the code hash exists in this campaign)
+    {'rejected', 'ISSUANCE_LIMIT_REACHED'}
+    {'issued', codeKey, codeJson, eventId}
+]]
+local rcall = redis.call
+
+--- @include "includes/idempotency"
+--- @include "includes/appendEvent"
+--- @include "includes/storeCode"
+
+local campaignKey = KEYS[1]
+local codeKey = KEYS[2]
+local idempotencyKey = KEYS[3]
+local ledger = {events = KEYS[4], eventIds = KEYS[5], statsPrefix = KEYS[6], statDays = KEYS[7]}
+local fingerprint = ARGV[2]
+
+if rcall('HGET', campaignKey, 'v') ~= ARGV[1] then
+  return {'stale'}
+end
+local prior = checkIdempotency(idempotencyKey, fingerprint)
+if prior then
+  return prior
+end
+
+local event = {id = ARGV[12], body = ARGV[13], hour = ARGV[14], day = ARGV[15], count = '1', reason = '',
+  channel = ARGV[16], amount = ARGV[17]}
+
+if ARGV[4] ~= '' and tonumber(rcall('HGET', campaignKey, 'issued') or '0') >= tonumber(ARGV[4]) then
+  event.type = 'rejected'
+  event.reason = 'ISSUANCE_LIMIT_REACHED'
+  event.over = {'c', ''}
+  appendEvent(ledger, event)
+  return storeOutcome(idempotencyKey, fingerprint, ARGV[3], {'rejected', 'ISSUANCE_LIMIT_REACHED'})
+end
+if rcall('EXISTS', codeKey) == 1 then
+  return {'duplicate', 'here'}
+end
+if ARGV[5] == '1' then
+  return {'duplicate', 'elsewhere'}
+end
+
+storeCode(codeKey, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+rcall('HINCRBY', campaignKey, 'issued', 1)
+event.type = 'issued'
+event.over = {'c', '=' .. ARGV[8]}
+appendEvent(ledger, event)
+
+return storeOutcome(idempotencyKey, fingerprint, ARGV[3], {'issued', ARGV[6], ARGV[7], ARGV[12]})

@@ -1,0 +1,741 @@
+// The Redis store (ioredis, Redis 7 or newer, standalone or Cluster). Every atomic operation is one Lua
+// script over the keys of one hash slot (see keys.ts); what is not per campaign (the code index, abuse
+// counters, customers, lists) lives in its own slots and is reached by separate calls.
+//
+// Kept for a limited time only: idempotency records (IDEMPOTENCY_TTL_MS, 7 days after the first call;
+// a retry after that runs again) and abuse counters (their window or cool-down plus a day).
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { RedisStoreOptions } from '../../api';
+import { CouponKitError, InvalidArgumentError, StoreError } from '../../errors';
+import { campaignOfUnit } from '../../ids';
+import type { Campaign, CustomerProfile, LedgerEvent, LedgerEventType, StoredCustomer } from '../../types';
+import type {
+	CouponStore,
+	FinishOutcome,
+	FinishRequest,
+	GenerateBatchOutcome,
+	GenerateBatchRequest,
+	IssueOutcome,
+	IssueRequest,
+	RedeemOutcome,
+	RedeemRequest,
+	RejectionRecord,
+	StatRow,
+	StoreEventsQuery,
+	StoredCode,
+	VoidOutcome,
+	VoidRequest,
+} from '../types';
+import {
+	DAY,
+	amountArg,
+	codeArgs,
+	compareStreamIds,
+	dec,
+	decodeCursor,
+	decodeEvent,
+	enc,
+	encodeCursor,
+	eventArgs,
+	eventHead,
+	opt,
+	parseRecord,
+	replyOutcome,
+	storedCode,
+	type Cursor,
+} from './codec';
+import { StoreKeys } from './keys';
+import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './scripts';
+
+export const IDEMPOTENCY_TTL_MS = 7 * DAY;
+const DEFAULT_TIMEOUT_MS = 5000;
+const CODE_CACHE_SIZE = 10_000;
+/** Stream entries read per stream and round trip by `events()`. */
+const EVENTS_CHUNK = 200;
+
+type Client = Redis | Cluster;
+type StreamEntry = [id: string, fields: string[]];
+
+/** A connection problem or a Redis error as a StoreError that names the server but no credentials. */
+class ErrorWrapper {
+	lastError: string | null = null;
+
+	constructor(
+		readonly target: string,
+		readonly timeoutMs: number,
+		private readonly secrets: string[],
+	) {}
+
+	scrub(message: string): string {
+		let out = message;
+		for (const s of this.secrets) if (s) out = out.split(s).join('***');
+		return out;
+	}
+
+	wrap(err: unknown): Error {
+		if (err instanceof CouponKitError) return err;
+		const e = err as { name?: string; message?: string };
+		const message = this.scrub(e.message ?? String(err));
+		if (e.name === 'ReplyError') {
+			const retryable = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|MOVED|ASK)\b/.test(message);
+			return new StoreError(`Redis at ${this.target} refused a store command: ${message}`, retryable, { cause: err });
+		}
+		if (message === 'Command timed out') {
+			return new StoreError(
+				`Redis at ${this.target} did not answer within ${this.timeoutMs} ms; the operation may or may not have been ` +
+					'applied (retry with the same idempotency key)',
+				true,
+				{ cause: err },
+			);
+		}
+		const detail = this.lastError && this.lastError !== message ? `${message}; last connection error: ${this.lastError}` : message;
+		return new StoreError(`cannot reach Redis at ${this.target}: ${detail}`, true, { cause: err });
+	}
+}
+
+export class RedisStore implements CouponStore {
+	readonly kind = 'redis' as const;
+	readonly keys: StoreKeys;
+	private readonly scripts: Scripts;
+	private closed = false;
+	/** Code key → campaign: a mapping that never changes once the code exists. */
+	private readonly codeCampaigns = new Map<string, string>();
+	/** Campaigns whose stream is known to be listed in `keys.streams`. */
+	private readonly listedStreams = new Set<string>();
+
+	constructor(
+		readonly client: Client,
+		prefix: string,
+		private readonly errors: ErrorWrapper,
+	) {
+		this.keys = new StoreKeys(prefix);
+		this.scripts = new Scripts(client, loadScripts());
+	}
+
+	/** Runs a call once the connection is ready (waiting at most the timeout); failures become StoreErrors. */
+	private async run<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.closed) throw new StoreError('the Redis store is closed', false);
+		if (this.client.status !== 'ready') await this.whenReady();
+		try {
+			return await fn();
+		} catch (err) {
+			throw this.errors.wrap(err);
+		}
+	}
+
+	private whenReady(): Promise<void> {
+		const client = this.client;
+		return new Promise((resolve, reject) => {
+			const done = (err?: Error) => {
+				clearTimeout(timer);
+				client.off('ready', onReady);
+				client.off('end', onEnd);
+				if (err) reject(err);
+				else resolve();
+			};
+			const onReady = () => done();
+			const onEnd = () => done(new StoreError('the Redis store is closed', false));
+			const timer = setTimeout(() => {
+				const why = this.errors.lastError ? ` (${this.errors.lastError})` : '';
+				done(new StoreError(`cannot reach Redis at ${this.errors.target} within ${this.errors.timeoutMs} ms${why}`, true));
+			}, this.errors.timeoutMs);
+			client.on('ready', onReady);
+			client.on('end', onEnd);
+			if (client.status === 'ready') done();
+		});
+	}
+
+	private async listStream(campaignId: string | null): Promise<void> {
+		if (campaignId === null || campaignId === '' || this.listedStreams.has(campaignId)) return;
+		await this.client.sadd(this.keys.streams, campaignId);
+		this.listedStreams.add(campaignId);
+	}
+
+	// ---------- campaigns ----------
+
+	putCampaign(campaign: Campaign, expectedVersion: number | null, event: LedgerEvent): Promise<'ok' | 'exists' | 'conflict'> {
+		const slot = this.keys.slot(campaign.id);
+		const args = eventArgs(event);
+		return this.run(async () => {
+			await Promise.all([this.client.sadd(this.keys.campaigns, campaign.id), this.listStream(campaign.id)]);
+			const reply = await this.scripts.putCampaign(
+				slot,
+				expectedVersion === null ? '' : String(expectedVersion),
+				String(campaign.version),
+				JSON.stringify(campaign),
+				args,
+			);
+			return reply as 'ok' | 'exists' | 'conflict';
+		});
+	}
+
+	getCampaign(id: string): Promise<Campaign | null> {
+		return this.run(async () => {
+			const json = await this.client.hget(this.keys.slot(id).campaign, 'json');
+			return json === null ? null : (JSON.parse(json) as Campaign);
+		});
+	}
+
+	listCampaigns(): Promise<Campaign[]> {
+		return this.run(async () => {
+			const ids = (await this.client.smembers(this.keys.campaigns)).sort();
+			const jsons = await Promise.all(ids.map((id) => this.client.hget(this.keys.slot(id).campaign, 'json')));
+			return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as Campaign);
+		});
+	}
+
+	issuedCount(campaignId: string): Promise<number> {
+		return this.run(async () => Number((await this.client.hget(this.keys.slot(campaignId).campaign, 'issued')) ?? 0));
+	}
+
+	// ---------- codes ----------
+
+	/** The index can hold a claim for a code still being inserted: only a code that exists is answered (and cached). */
+	campaignOfCode(codeKey: string): Promise<string | null> {
+		const cached = this.codeCampaigns.get(codeKey);
+		if (cached !== undefined) return Promise.resolve(cached);
+		return this.run(async () => {
+			const campaignId = await this.client.get(this.keys.codeIndex(codeKey));
+			if (campaignId === null) return null;
+			if ((await this.client.exists(this.keys.slot(campaignId).code(codeKey))) === 0) return null;
+			if (this.codeCampaigns.size >= CODE_CACHE_SIZE) {
+				const oldest = this.codeCampaigns.keys().next().value;
+				if (oldest !== undefined) this.codeCampaigns.delete(oldest);
+			}
+			this.codeCampaigns.set(codeKey, campaignId);
+			return campaignId;
+		});
+	}
+
+	private async codeIn(campaignId: string, codeKey: string, now: number): Promise<StoredCode | null> {
+		const reply = (await this.scripts.getCode(this.keys.slot(campaignId), codeKey, now)) as string[] | null;
+		return reply === null ? null : storedCode(campaignId, codeKey, reply[0], reply[1], reply[2], reply[3]);
+	}
+
+	async getCode(codeKey: string, now: number): Promise<StoredCode | null> {
+		const campaignId = await this.campaignOfCode(codeKey);
+		if (campaignId === null) return null;
+		return this.run(() => this.codeIn(campaignId, codeKey, now));
+	}
+
+	async usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }): Promise<{
+		code: StoredCode | null;
+		customerUsed: number;
+		campaignUsed: number;
+	}> {
+		const reply = (await this.run(() =>
+			this.scripts.usage(this.keys.slot(q.campaignId), q.codeKey, q.now, q.customerKeys),
+		)) as string[];
+		const code =
+			reply[0] !== ''
+				? storedCode(q.campaignId, q.codeKey, reply[0], reply[1], reply[2], reply[3])
+				: await this.getCode(q.codeKey, q.now);
+		return { code, customerUsed: Number(reply[4]), campaignUsed: Number(reply[5]) };
+	}
+
+	findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {
+		return this.run(async () => {
+			const record = await this.client.get(this.keys.slot(campaignId).idempotency(op, key));
+			return record === null ? null : parseRecord(record, campaignId);
+		});
+	}
+
+	issue(req: IssueRequest): Promise<IssueOutcome> {
+		const campaignId = req.limits.campaignId;
+		const slot = this.keys.slot(campaignId);
+		const head = eventHead(req.event);
+		const index = this.keys.codeIndex(req.code.key);
+		return this.run(async () => {
+			const claimed = (await this.client.set(index, campaignId, 'NX')) === 'OK';
+			let reply: Reply;
+			try {
+				reply = await this.scripts.issue(slot, {
+					codeKey: req.code.key,
+					idempotencyKey: req.idempotency?.key,
+					version: String(req.limits.campaignVersion),
+					fingerprint: req.idempotency?.fingerprint ?? '',
+					ttl: IDEMPOTENCY_TTL_MS,
+					issuance: req.limits.issuance === null ? '' : String(req.limits.issuance),
+					taken: !claimed,
+					code: codeArgs(req.code),
+					event: head,
+					channel: enc(req.event.channel),
+					amount: amountArg(req.event.amount),
+				});
+			} catch (err) {
+				if (claimed) await this.client.del(index).catch(() => undefined);
+				throw err;
+			}
+			const t = reply as string[];
+			if (claimed && !(t[0] === 'issued' || (t[0] === 'duplicate' && t[1] === 'here'))) await this.client.del(index);
+			if (t[0] === 'duplicate') return { status: 'duplicate' };
+			if (t[0] === 'issued') return { status: 'issued', code: req.code, eventId: req.event.id };
+			return replyOutcome<IssueOutcome>(reply, campaignId);
+		});
+	}
+
+	insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
+		const campaignId = req.limits.campaignId;
+		const slot = this.keys.slot(campaignId);
+		const head = eventHead(req.event);
+		return this.run(async () => {
+			const indexKeys = req.codes.map((c) => this.keys.codeIndex(c.key));
+			const claims = await Promise.all(indexKeys.map((k) => this.client.set(k, campaignId, 'NX')));
+			const claimed = claims.map((r) => r === 'OK');
+			const release = (results: string) =>
+				Promise.all(
+					indexKeys.map((k, i) => (claimed[i] && results[i] !== 'i' && results[i] !== 'h' ? this.client.del(k) : 0)),
+				).catch(() => undefined);
+			const candidates: Arg[] = [];
+			req.codes.forEach((c, i) => candidates.push(claimed[i] ? '0' : '1', c.key, ...codeArgs(c)));
+			let reply: string[];
+			try {
+				reply = (await this.scripts.insertGenerated(slot, {
+					version: String(req.limits.campaignVersion),
+					issuance: req.limits.issuance === null ? '' : String(req.limits.issuance),
+					event: head,
+					channel: enc(req.event.channel),
+					amount: amountArg(req.event.amount),
+					candidates,
+				})) as string[];
+			} catch (err) {
+				await release('');
+				throw err;
+			}
+			const results = reply[0] === 'stale' ? '' : reply[1];
+			await release(results);
+			if (reply[0] === 'stale') return { status: 'stale' };
+			const inserted = req.codes.filter((_c, i) => results[i] === 'i');
+			if (reply[0] === 'rejected') return { status: 'rejected', reason: 'ISSUANCE_LIMIT_REACHED', inserted };
+			let duplicates = 0;
+			for (const r of results) if (r === 'd' || r === 'h') duplicates++;
+			return { status: 'inserted', inserted, duplicates };
+		});
+	}
+
+	// ---------- redeem / reserve ----------
+
+	private use(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
+		const { limits } = req;
+		const slot = this.keys.slot(limits.campaignId);
+		const head = eventHead(req.event);
+		return this.run(async () => {
+			const reply = await this.scripts.redeem(slot, {
+				mode,
+				codeKey: req.codeKey,
+				unitId: req.unitId,
+				idempotencyKey: req.idempotency?.key,
+				version: String(limits.campaignVersion),
+				fingerprint: req.idempotency?.fingerprint ?? '',
+				ttl: IDEMPOTENCY_TTL_MS,
+				perCode: String(limits.perCode),
+				perCustomer: limits.perCustomer === null ? '' : String(limits.perCustomer),
+				total: limits.total === null ? '' : String(limits.total),
+				now: req.now,
+				holdUntil: mode === 'reserve' ? String(req.holdUntil ?? req.now) : '',
+				customerId: opt(req.customerId),
+				email: opt(req.email),
+				orderId: opt(req.orderId),
+				eventCustomerId: enc(req.event.customerId),
+				event: head,
+				channel: enc(req.event.channel),
+				amount: amountArg(req.event.amount),
+				customerKeys: req.customerKeys,
+			});
+			return replyOutcome<RedeemOutcome>(reply, limits.campaignId);
+		});
+	}
+
+	redeem(req: RedeemRequest): Promise<RedeemOutcome> {
+		return this.use('redeem', req);
+	}
+
+	reserve(req: RedeemRequest & { holdUntil: number }): Promise<RedeemOutcome> {
+		return this.use('reserve', req);
+	}
+
+	// ---------- commit / release / rollback / void ----------
+
+	private finish(op: 'commit' | 'release' | 'rollback', req: FinishRequest): Promise<FinishOutcome> {
+		const campaignId = campaignOfUnit(req.unitId) ?? '';
+		const head = eventHead(req.event);
+		return this.run(async () => {
+			const reply = await this.scripts.finishUnit(this.keys.slot(campaignId), {
+				op,
+				unitId: req.unitId,
+				idempotencyKey: req.idempotency?.key,
+				fingerprint: req.idempotency?.fingerprint ?? '',
+				ttl: IDEMPOTENCY_TTL_MS,
+				now: req.now,
+				event: head,
+				amount: amountArg(req.event.amount),
+			});
+			return replyOutcome<FinishOutcome>(reply, campaignId);
+		});
+	}
+
+	commit(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('commit', req);
+	}
+
+	release(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('release', req);
+	}
+
+	rollback(req: FinishRequest): Promise<FinishOutcome> {
+		return this.finish('rollback', req);
+	}
+
+	async void(req: VoidRequest): Promise<VoidOutcome> {
+		const head = eventHead(req.event);
+		// An unknown code has no campaign: its idempotency record lives in the global slot.
+		const campaignId = (await this.campaignOfCode(req.codeKey)) ?? '';
+		return this.run(async () => {
+			const reply = await this.scripts.void(this.keys.slot(campaignId), {
+				codeKey: req.codeKey,
+				idempotencyKey: req.idempotency?.key,
+				fingerprint: req.idempotency?.fingerprint ?? '',
+				ttl: IDEMPOTENCY_TTL_MS,
+				now: req.now,
+				event: head,
+				channel: enc(req.event.channel),
+				amount: amountArg(req.event.amount),
+			});
+			return replyOutcome<VoidOutcome>(reply, campaignId);
+		});
+	}
+
+	// ---------- plain events, abuse guard ----------
+
+	appendEvent(event: LedgerEvent): Promise<void> {
+		const args = eventArgs(event);
+		return this.run(async () => {
+			await this.listStream(event.campaignId);
+			await this.scripts.appendEvents(this.keys.slot(event.campaignId), [args]);
+		});
+	}
+
+	recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }> {
+		const rejected = eventArgs({ ...rec.event, type: 'rejected', count: 1, reason: rec.reason });
+		const ttl = Math.max(rec.abuse.windowMs, rec.abuse.cooldownMs) + DAY;
+		return this.run(async () => {
+			const ends = await Promise.all(
+				rec.abuseKeys.map((key) =>
+					this.scripts.countFailure(this.keys.abuse(key), {
+						now: rec.now,
+						windowMs: rec.abuse.windowMs,
+						threshold: rec.abuse.threshold,
+						cooldownMs: rec.abuse.cooldownMs,
+						member: rec.event.id,
+						ttl,
+					}),
+				),
+			);
+			const blockedKeys: string[] = [];
+			const events: EventArgs[] = [rejected];
+			ends.forEach((end, i) => {
+				const until = Number(end);
+				if (until === 0) return;
+				const key = rec.abuseKeys[i];
+				blockedKeys.push(key);
+				events.push(
+					eventArgs({
+						...rec.event,
+						id: rec.blockEventIds[i],
+						type: 'blocked',
+						count: 1,
+						reason: null,
+						data: { key, until: new Date(until).toISOString() },
+					}),
+				);
+			});
+			await this.listStream(rec.event.campaignId);
+			await this.scripts.appendEvents(this.keys.slot(rec.event.campaignId), events);
+			return { blockedKeys };
+		});
+	}
+
+	blockedUntil(keys: string[], now: number): Promise<number | null> {
+		return this.run(async () => {
+			const ends = await Promise.all(keys.map((k) => this.client.get(this.keys.abuse(k).blockedUntil)));
+			let latest: number | null = null;
+			for (const end of ends) {
+				const until = Number(end ?? 0);
+				if (until > now && (latest === null || until > latest)) latest = until;
+			}
+			return latest;
+		});
+	}
+
+	// ---------- ledger reads ----------
+
+	/**
+	 * Merges the streams (the campaign's, or all of them) by stream id. The cursor holds the last id read
+	 * per stream; it also moves past events skipped by a `types` filter, so a filtered poll never reads
+	 * them again.
+	 */
+	async events(query: StoreEventsQuery): Promise<{ events: LedgerEvent[]; cursor: string }> {
+		const cursor = decodeCursor(query.after);
+		const types = query.types && query.types.length > 0 ? new Set<LedgerEventType>(query.types) : null;
+		const limit = Math.max(0, Math.floor(query.limit));
+		const chunk = types ? EVENTS_CHUNK : Math.max(1, Math.min(limit, EVENTS_CHUNK));
+		return this.run(async () => {
+			const ids =
+				query.campaignId !== undefined ? [query.campaignId] : [null, ...(await this.client.smembers(this.keys.streams)).sort()];
+			const sources = ids.map((id) => ({
+				id,
+				key: this.keys.slot(id).events,
+				last: (id === null ? cursor.g : cursor.c[id]) ?? null,
+				buffer: [] as StreamEntry[],
+				pos: 0,
+				done: false,
+			}));
+			const out: LedgerEvent[] = [];
+			let moved = false;
+			while (out.length < limit) {
+				await Promise.all(
+					sources
+						.filter((s) => !s.done && s.pos >= s.buffer.length)
+						.map(async (s) => {
+							s.buffer = (await this.client.xrange(s.key, s.last === null ? '-' : `(${s.last}`, '+', 'COUNT', chunk)) as StreamEntry[];
+							s.pos = 0;
+							if (s.buffer.length < chunk) s.done = true;
+						}),
+				);
+				let next: (typeof sources)[number] | null = null;
+				for (const s of sources) {
+					if (s.pos >= s.buffer.length) continue;
+					if (next === null || compareStreamIds(s.buffer[s.pos][0], next.buffer[next.pos][0]) < 0) next = s;
+				}
+				if (next === null) break;
+				const [id, fields] = next.buffer[next.pos++];
+				next.last = id;
+				moved = true;
+				const event = decodeEvent(fields);
+				if (!types || types.has(event.type)) out.push(event);
+			}
+			if (!moved) return { events: out, cursor: query.after ?? encodeCursor(cursor) };
+			const next: Cursor = { ...(cursor.g !== undefined ? { g: cursor.g } : {}), c: { ...cursor.c } };
+			for (const s of sources) {
+				if (s.last === null) continue;
+				if (s.id === null) next.g = s.last;
+				else next.c[s.id] = s.last;
+			}
+			return { events: out, cursor: encodeCursor(next) };
+		});
+	}
+
+	statRows(query: { campaignId?: string; fromHour: number; toHour: number }): Promise<StatRow[]> {
+		const { fromHour, toHour } = query;
+		return this.run(async () => {
+			const ids: Array<string | null> =
+				query.campaignId !== undefined ? [query.campaignId] : [null, ...(await this.client.smembers(this.keys.streams))];
+			const rows: StatRow[] = [];
+			await Promise.all(
+				ids.map(async (campaignId) => {
+					const slot = this.keys.slot(campaignId);
+					const days = await this.client.zrangebyscore(slot.statDays, `(${fromHour - DAY}`, `(${toHour}`);
+					const hashes = await Promise.all(days.map((day) => this.client.hgetall(slot.stats(Number(day)))));
+					for (const hash of hashes) {
+						for (const [field, value] of Object.entries(hash)) {
+							const a = field.indexOf('|');
+							const b = field.indexOf('|', a + 1);
+							const hour = Number(field.slice(0, a));
+							if (hour < fromHour || hour >= toHour) continue;
+							const [count, sum, err] = value.split('|').map(Number);
+							rows.push({
+								hour,
+								campaignId,
+								channel: dec(field.slice(b + 1)),
+								type: field.slice(a + 1, b) as LedgerEventType,
+								count,
+								amount: sum + err,
+							});
+						}
+					}
+				}),
+			);
+			return rows.sort(
+				(x, y) =>
+					x.hour - y.hour ||
+					compareNullable(x.campaignId, y.campaignId) ||
+					compareNullable(x.channel, y.channel) ||
+					(x.type < y.type ? -1 : x.type > y.type ? 1 : 0),
+			);
+		});
+	}
+
+	// ---------- customers ----------
+
+	upsertCustomer(profile: CustomerProfile & { id: string }, now: number, event: LedgerEvent): Promise<StoredCustomer> {
+		const args = eventArgs(event);
+		const inGlobalSlot = event.campaignId === null || event.campaignId === '';
+		const key = this.keys.customer(profile.id);
+		return this.run(async () => {
+			for (let attempt = 0; attempt < 20; attempt++) {
+				const [json, version] = await this.client.hmget(key, 'j', 'v');
+				const before: StoredCustomer = json
+					? (JSON.parse(json) as StoredCustomer)
+					: {
+							id: profile.id,
+							email: null,
+							phone: null,
+							birthday: null,
+							renewalDate: null,
+							timeZone: null,
+							tags: [],
+							orderCount: 0,
+							metadata: {},
+							updatedAt: '',
+						};
+				const merged: StoredCustomer = { ...before };
+				for (const [k, v] of Object.entries(profile)) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+				merged.updatedAt = new Date(now).toISOString();
+				const reply = await this.scripts.upsertCustomer(key, this.keys.emailPrefix, this.keys.global, {
+					version: version ?? '0',
+					json: JSON.stringify(merged),
+					id: profile.id,
+					email: merged.email ?? '',
+					before: before.email ?? '',
+					updatedAt: now,
+					event: inGlobalSlot ? args : null,
+				});
+				if (reply !== 'ok') continue;
+				if (!inGlobalSlot) {
+					await this.listStream(event.campaignId);
+					await this.scripts.appendEvents(this.keys.slot(event.campaignId), [args]);
+				}
+				return merged;
+			}
+			throw new StoreError(`customer "${profile.id}" kept changing while it was being updated; try again`, true);
+		});
+	}
+
+	getCustomer(ref: { id?: string; email?: string }): Promise<StoredCustomer | null> {
+		return this.run(async () => {
+			let id: string | undefined = ref.id;
+			if (id === undefined) {
+				[id] = await this.client.zrevrange(this.keys.emailPrefix + (ref.email ?? ''), 0, 0);
+				if (id === undefined) return null;
+			}
+			const json = await this.client.hget(this.keys.customer(id), 'j');
+			return json === null ? null : (JSON.parse(json) as StoredCustomer);
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		try {
+			await this.client.quit();
+		} catch {
+			this.client.disconnect();
+		}
+	}
+}
+
+function compareNullable(a: string | null, b: string | null): number {
+	if (a === b) return 0;
+	if (a === null) return -1;
+	if (b === null) return 1;
+	return a < b ? -1 : 1;
+}
+
+// ---------- opening ----------
+
+function clusterNode(entry: string): { host: string; port: number } {
+	const match = /^(\[[0-9a-fA-F:]+\]|[^\s:/]+):(\d{1,5})$/.exec(entry.trim());
+	if (!match) throw new InvalidArgumentError('store.cluster', `each node must be host:port (got "${entry}")`);
+	return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}
+
+/** host:port of the server (or first cluster node), never with credentials. */
+function describeTarget(o: RedisStoreOptions): string {
+	if (o.cluster && o.cluster.length > 0) return `cluster ${o.cluster[0]}${o.cluster.length > 1 ? ` (+${o.cluster.length - 1})` : ''}`;
+	if (o.url) {
+		try {
+			const u = new URL(o.url);
+			return `${u.hostname}:${u.port || 6379}`;
+		} catch {
+			throw new InvalidArgumentError('store.url', 'is not a URL; expected redis://host:port or rediss://host:port');
+		}
+	}
+	return `${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
+}
+
+function urlPassword(url: string | undefined): string {
+	if (!url) return '';
+	try {
+		return decodeURIComponent(new URL(url).password);
+	} catch {
+		return '';
+	}
+}
+
+export async function openRedisStore(options: RedisStoreOptions): Promise<CouponStore> {
+	const timeout = options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+	if (!Number.isInteger(timeout) || timeout <= 0) {
+		throw new InvalidArgumentError('store.commandTimeoutMs', 'must be a whole number of milliseconds > 0');
+	}
+	const prefix = options.keyPrefix ?? 'ck:';
+	if (typeof prefix !== 'string') throw new InvalidArgumentError('store.keyPrefix', 'must be a string');
+	const target = describeTarget(options);
+	const errors = new ErrorWrapper(target, timeout, [options.password ?? '', urlPassword(options.url)]);
+
+	// Loaded here so that SQLite-only users never load ioredis.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const ioredis = require('ioredis') as typeof import('ioredis');
+	const connection: RedisOptions = {
+		lazyConnect: true,
+		enableAutoPipelining: true,
+		// Fail fast instead of queueing while disconnected, and never resend a write whose reply was lost.
+		enableOfflineQueue: false,
+		autoResendUnfulfilledCommands: false,
+		commandTimeout: timeout,
+		connectTimeout: timeout,
+		maxRetriesPerRequest: 0,
+		retryStrategy: (times: number) => Math.min(times * 100, 1000),
+		...(options.username !== undefined ? { username: options.username } : {}),
+		...(options.password !== undefined ? { password: options.password } : {}),
+		...(options.tls ? { tls: {} } : {}),
+	};
+
+	let client: Client;
+	if (options.cluster && options.cluster.length > 0) {
+		const clusterOptions: ClusterOptions = {
+			lazyConnect: true,
+			enableAutoPipelining: true,
+			enableOfflineQueue: false,
+			clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
+			redisOptions: connection,
+		};
+		client = new ioredis.Cluster(options.cluster.map(clusterNode), clusterOptions);
+	} else {
+		const standalone: RedisOptions = {
+			...connection,
+			...(options.host !== undefined ? { host: options.host } : {}),
+			...(options.port !== undefined ? { port: options.port } : {}),
+			...(options.db !== undefined ? { db: options.db } : {}),
+		};
+		client = options.url ? new ioredis.Redis(options.url, standalone) : new ioredis.Redis(standalone);
+	}
+	client.on('error', (err: Error) => {
+		errors.lastError = errors.scrub(err.message);
+	});
+
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		await Promise.race([
+			client.connect(),
+			new Promise((_resolve, reject) => {
+				timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout);
+			}),
+		]);
+	} catch (err) {
+		client.disconnect();
+		throw errors.wrap(err);
+	} finally {
+		clearTimeout(timer);
+	}
+	return new RedisStore(client, prefix, errors);
+}

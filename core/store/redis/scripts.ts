@@ -1,0 +1,313 @@
+// The Lua scripts: read from `commands/` once per process, registered on each client with
+// `defineCommand` under a name carrying a hash of the source, and one method per script that fixes
+// its KEYS / ARGV order. ioredis sends a script's source once per connection, then only its SHA.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, Redis } from 'ioredis';
+import type { SlotKeys } from './keys';
+
+export type Arg = string | number;
+export type Reply = string | number | null | Reply[];
+
+export const SCRIPT_NAMES = [
+	'appendEvents',
+	'countFailure',
+	'finishUnit',
+	'getCode',
+	'insertGenerated',
+	'issue',
+	'putCampaign',
+	'redeem',
+	'upsertCustomer',
+	'usage',
+	'void',
+] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+export interface LoadedScript {
+	name: ScriptName;
+	/** Name the command is defined under: `ck:<name>:<first 10 hex digits of the source's SHA-1>`. */
+	command: string;
+	numberOfKeys: number;
+	lua: string;
+}
+
+const INCLUDE = /^--- @include "([\w/.-]+)"\s*$/gm;
+
+/** Replaces `--- @include "includes/x"` lines with the file, each file once per script. */
+function resolveIncludes(source: string, dir: string, seen: Set<string>): string {
+	return source.replace(INCLUDE, (_line, ref: string) => {
+		if (seen.has(ref)) return '';
+		seen.add(ref);
+		const text = readFileSync(join(dir, `${ref}.lua`), 'utf8');
+		return resolveIncludes(text, dir, seen);
+	});
+}
+
+let cache: { dir: string; scripts: LoadedScript[] } | undefined;
+
+export function loadScripts(dir = join(__dirname, 'commands')): LoadedScript[] {
+	if (cache?.dir === dir) return cache.scripts;
+	const files = readdirSync(dir).filter((f) => f.endsWith('.lua'));
+	const scripts = SCRIPT_NAMES.map((name): LoadedScript => {
+		const file = files.find((f) => f.startsWith(`${name}-`) && /^\w+-\d+\.lua$/.test(f));
+		if (!file) throw new Error(`the Lua script ${name}-<keys>.lua is missing from ${dir}`);
+		const lua = resolveIncludes(readFileSync(join(dir, file), 'utf8'), dir, new Set());
+		const sha = createHash('sha1').update(lua).digest('hex');
+		return { name, command: `ck:${name}:${sha.slice(0, 10)}`, numberOfKeys: Number(/-(\d+)\.lua$/.exec(file)?.[1]), lua };
+	});
+	cache = { dir, scripts };
+	return scripts;
+}
+
+type Client = Redis | Cluster;
+type Invoke = (...args: Arg[]) => Promise<Reply>;
+
+/** The event fields every script that appends takes: id, JSON, hour, day. */
+export type EventHead = [id: string, json: string, hour: string, day: string];
+/** A complete event for `appendEvents`: head, type, count, reason, amount, channel. */
+export type EventArgs = [...EventHead, type: string, count: string, reason: string, amount: string, channel: string];
+
+/** Typed callers: each fixes the KEYS and ARGV order written in its script's header. */
+export class Scripts {
+	private readonly fns: Record<ScriptName, Invoke>;
+
+	constructor(client: Client, scripts: LoadedScript[]) {
+		const fns = {} as Record<ScriptName, Invoke>;
+		for (const s of scripts) {
+			client.defineCommand(s.command, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+			const fn = (client as unknown as Record<string, Invoke>)[s.command];
+			fns[s.name] = (...args: Arg[]) => fn.apply(client, args);
+		}
+		this.fns = fns;
+	}
+
+	private static ledger(slot: SlotKeys): string[] {
+		return [slot.events, slot.eventIds, slot.statsPrefix, slot.statDays];
+	}
+
+	putCampaign(slot: SlotKeys, expectedVersion: string, version: string, json: string, event: EventArgs): Promise<Reply> {
+		return this.fns.putCampaign(slot.campaign, ...Scripts.ledger(slot), expectedVersion, version, json, ...event);
+	}
+
+	issue(
+		slot: SlotKeys,
+		a: {
+			codeKey: string;
+			idempotencyKey: string | undefined;
+			version: string;
+			fingerprint: string;
+			ttl: number;
+			issuance: string;
+			taken: boolean;
+			code: CodeArgs;
+			event: EventHead;
+			channel: string;
+			amount: string;
+		},
+	): Promise<Reply> {
+		return this.fns.issue(
+			slot.campaign,
+			slot.code(a.codeKey),
+			slot.idempotency('issue', a.idempotencyKey),
+			...Scripts.ledger(slot),
+			a.version,
+			a.fingerprint,
+			a.ttl,
+			a.issuance,
+			a.taken ? '1' : '0',
+			a.codeKey,
+			...a.code,
+			...a.event,
+			a.channel,
+			a.amount,
+		);
+	}
+
+	insertGenerated(
+		slot: SlotKeys,
+		a: { version: string; issuance: string; event: EventHead; channel: string; amount: string; candidates: Arg[] },
+	): Promise<Reply> {
+		return this.fns.insertGenerated(
+			slot.campaign,
+			slot.codePrefix,
+			...Scripts.ledger(slot),
+			a.version,
+			a.issuance,
+			...a.event,
+			a.channel,
+			a.amount,
+			...a.candidates,
+		);
+	}
+
+	redeem(
+		slot: SlotKeys,
+		a: {
+			mode: 'redeem' | 'reserve';
+			codeKey: string;
+			unitId: string;
+			idempotencyKey: string | undefined;
+			version: string;
+			fingerprint: string;
+			ttl: number;
+			perCode: string;
+			perCustomer: string;
+			total: string;
+			now: number;
+			holdUntil: string;
+			customerId: string;
+			email: string;
+			orderId: string;
+			eventCustomerId: string;
+			event: EventHead;
+			channel: string;
+			amount: string;
+			customerKeys: string[];
+		},
+	): Promise<Reply> {
+		return this.fns.redeem(
+			slot.campaign,
+			slot.code(a.codeKey),
+			slot.codeHolds(a.codeKey),
+			slot.campaignHolds,
+			slot.customerUsed,
+			slot.customerHoldsPrefix,
+			slot.unit(a.unitId),
+			slot.idempotency(a.mode, a.idempotencyKey),
+			...Scripts.ledger(slot),
+			a.mode,
+			a.version,
+			a.fingerprint,
+			a.ttl,
+			a.perCode,
+			a.perCustomer,
+			a.total,
+			a.now,
+			a.holdUntil,
+			a.unitId,
+			a.codeKey,
+			a.customerId,
+			a.email,
+			a.orderId,
+			a.eventCustomerId,
+			...a.event,
+			a.channel,
+			a.amount,
+			...a.customerKeys,
+		);
+	}
+
+	finishUnit(
+		slot: SlotKeys,
+		a: {
+			op: 'commit' | 'release' | 'rollback';
+			unitId: string;
+			idempotencyKey: string | undefined;
+			fingerprint: string;
+			ttl: number;
+			now: number;
+			event: EventHead;
+			amount: string;
+		},
+	): Promise<Reply> {
+		return this.fns.finishUnit(
+			slot.campaign,
+			slot.unit(a.unitId),
+			slot.idempotency(a.op, a.idempotencyKey),
+			slot.codePrefix,
+			slot.codeHoldsPrefix,
+			slot.campaignHolds,
+			slot.customerUsed,
+			slot.customerHoldsPrefix,
+			...Scripts.ledger(slot),
+			a.op,
+			a.fingerprint,
+			a.ttl,
+			a.now,
+			a.unitId,
+			...a.event,
+			a.amount,
+		);
+	}
+
+	void(
+		slot: SlotKeys,
+		a: {
+			codeKey: string;
+			idempotencyKey: string | undefined;
+			fingerprint: string;
+			ttl: number;
+			now: number;
+			event: EventHead;
+			channel: string;
+			amount: string;
+		},
+	): Promise<Reply> {
+		return this.fns.void(
+			slot.code(a.codeKey),
+			slot.codeHolds(a.codeKey),
+			slot.idempotency('void', a.idempotencyKey),
+			...Scripts.ledger(slot),
+			a.fingerprint,
+			a.ttl,
+			a.now,
+			a.codeKey,
+			...a.event,
+			a.channel,
+			a.amount,
+		);
+	}
+
+	appendEvents(slot: SlotKeys, events: EventArgs[]): Promise<Reply> {
+		return this.fns.appendEvents(...Scripts.ledger(slot), ...events.flat());
+	}
+
+	countFailure(
+		keys: { failures: string; blockedUntil: string },
+		a: { now: number; windowMs: number; threshold: number; cooldownMs: number; member: string; ttl: number },
+	): Promise<Reply> {
+		return this.fns.countFailure(keys.failures, keys.blockedUntil, a.now, a.windowMs, a.threshold, a.cooldownMs, a.member, a.ttl);
+	}
+
+	getCode(slot: SlotKeys, codeKey: string, now: number): Promise<Reply> {
+		return this.fns.getCode(slot.code(codeKey), slot.codeHolds(codeKey), now);
+	}
+
+	usage(slot: SlotKeys, codeKey: string, now: number, customerKeys: string[]): Promise<Reply> {
+		return this.fns.usage(
+			slot.code(codeKey),
+			slot.codeHolds(codeKey),
+			slot.campaign,
+			slot.campaignHolds,
+			slot.customerUsed,
+			slot.customerHoldsPrefix,
+			now,
+			...customerKeys,
+		);
+	}
+
+	upsertCustomer(
+		customerKey: string,
+		emailPrefix: string,
+		slot: SlotKeys,
+		a: { version: string; json: string; id: string; email: string; before: string; updatedAt: number; event: EventArgs | null },
+	): Promise<Reply> {
+		return this.fns.upsertCustomer(
+			customerKey,
+			emailPrefix,
+			...Scripts.ledger(slot),
+			a.version,
+			a.json,
+			a.id,
+			a.email,
+			a.before,
+			a.updatedAt,
+			...(a.event ?? []),
+		);
+	}
+}
+
+/** A new code for `issue` / `insertGenerated`: JSON, as shown, expiresAt, assigned customer id and email. */
+export type CodeArgs = [json: string, display: string, expiresAt: string, customerId: string, email: string];

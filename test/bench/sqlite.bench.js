@@ -1,0 +1,142 @@
+// Embedded store against bare node:sqlite doing the least the same job needs, in the same run.
+'use strict';
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { DatabaseSync } = require('node:sqlite');
+
+const dist = join(__dirname, '..', '..', 'dist', 'core');
+const GENERATE = Number(process.env.BENCH_GENERATE ?? 1_000_000);
+const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 20_000);
+const VALIDATES = Number(process.env.BENCH_VALIDATES ?? 20_000);
+
+function seconds(fn) {
+	const t = process.hrtime.bigint();
+	const r = fn();
+	return r instanceof Promise ? r.then(() => Number(process.hrtime.bigint() - t) / 1e9) : Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+function bareDb(path) {
+	const db = new DatabaseSync(path);
+	db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+	return db;
+}
+
+/** Runs in a child process so its peak RSS is its own. */
+async function generateChild(path, count) {
+	const { openEngine } = require(dist);
+	const engine = await openEngine({ store: { type: 'sqlite', path } });
+	await engine.createCampaign({ id: 'bulk', code: { length: 10 }, discount: { type: 'percent', value: 10 } });
+	const t = process.hrtime.bigint();
+	let n = 0;
+	for await (const batch of engine.generate({ campaignId: 'bulk', count, batchSize: 10_000 })) n += batch.length;
+	const secs = Number(process.hrtime.bigint() - t) / 1e9;
+	await engine.close();
+	return { secs, n, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function run() {
+	const dir = mkdtempSync(join(tmpdir(), 'ck-bench-'));
+	const rows = [];
+	try {
+		// 1. Bulk generate into the store vs a bare INSERT of ready-made codes in one transaction.
+		const { generateCodes } = require(dist);
+		const ready = generateCodes({ count: GENERATE, length: 10 });
+		const bare = bareDb(join(dir, 'bare.db'));
+		bare.exec('CREATE TABLE codes (code TEXT PRIMARY KEY) WITHOUT ROWID');
+		const ins = bare.prepare('INSERT INTO codes (code) VALUES (?)');
+		const bareSecs = seconds(() => {
+			bare.exec('BEGIN');
+			for (const c of ready) ins.run(c);
+			bare.exec('COMMIT');
+		});
+		bare.close();
+		ready.length = 0;
+		const child = JSON.parse(
+			execFileSync(process.execPath, ['-e', `require(${JSON.stringify(__filename)}).generateChild(${JSON.stringify(join(dir, 'gen.db'))}, ${GENERATE}).then((r) => process.stdout.write(JSON.stringify(r)))`], {
+				encoding: 'utf8',
+			}),
+		);
+		if (child.n !== GENERATE) throw new Error(`generated ${child.n} of ${GENERATE}`);
+		rows.push({
+			name: `generate ${GENERATE} codes into the store (time ÷ bare INSERT)`,
+			value: child.secs,
+			unit: 's',
+			baseline: bareSecs,
+			ratio: child.secs / bareSecs,
+			target: '≤ 2',
+			met: child.secs / bareSecs <= 2,
+		});
+		rows.push({ name: 'peak RSS while generating', value: child.maxRssMb, unit: 'MB', target: '< 250 MB', met: child.maxRssMb < 250 });
+
+		// 2. Redeem throughput vs a bare BEGIN IMMEDIATE; UPDATE; COMMIT loop.
+		const b2 = bareDb(join(dir, 'bare2.db'));
+		b2.exec('CREATE TABLE codes (code TEXT PRIMARY KEY, redemptions INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID');
+		const codes2 = generateCodes({ count: REDEEMS, length: 10 });
+		const ins2 = b2.prepare('INSERT INTO codes (code) VALUES (?)');
+		b2.exec('BEGIN');
+		for (const c of codes2) ins2.run(c);
+		b2.exec('COMMIT');
+		const upd = b2.prepare('UPDATE codes SET redemptions = redemptions + 1 WHERE code = ? AND redemptions < 1');
+		const bareRedeemSecs = seconds(() => {
+			for (const c of codes2) {
+				b2.exec('BEGIN IMMEDIATE');
+				upd.run(c);
+				b2.exec('COMMIT');
+			}
+		});
+		b2.close();
+		const { openEngine } = require(dist);
+		const engine = await openEngine({ store: { type: 'sqlite', path: join(dir, 'redeem.db') } });
+		await engine.createCampaign({
+			id: 'r', code: { length: 10 }, discount: { type: 'percent', value: 10 }, limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
+		});
+		const issued = [];
+		for await (const batch of engine.generate({ campaignId: 'r', count: REDEEMS + VALIDATES, batchSize: 10_000 })) issued.push(...batch);
+		const toRedeem = issued.slice(0, REDEEMS);
+		let ok = 0;
+		const engineRedeemSecs = await seconds(async () => {
+			for (let i = 0; i < toRedeem.length; i++) {
+				const r = await engine.redeem({ code: toRedeem[i], customerId: `c${i}`, orderId: `o${i}`, orderAmount: 50 });
+				if (r.ok) ok++;
+			}
+		});
+		if (ok !== REDEEMS) throw new Error(`only ${ok} of ${REDEEMS} redeemed`);
+		const ours = REDEEMS / engineRedeemSecs;
+		const base = REDEEMS / bareRedeemSecs;
+		rows.push({
+			name: 'redeem throughput (engine.redeem ÷ bare BEGIN IMMEDIATE/UPDATE/COMMIT)',
+			value: ours,
+			unit: '/s',
+			baseline: base,
+			ratio: ours / base,
+			target: '≥ 0.5',
+			met: ours / base >= 0.5,
+		});
+
+		// 3. Validate latency.
+		const lat = [];
+		for (let i = 0; i < VALIDATES; i++) {
+			const code = issued[REDEEMS + i];
+			const t = process.hrtime.bigint();
+			const v = await engine.validate({ code, customerId: `v${i}`, orderAmount: 80 });
+			lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+			if (!v.valid) throw new Error(`validate failed: ${v.reason}`);
+		}
+		lat.sort((a, b) => a - b);
+		const p50 = lat[Math.floor(lat.length * 0.5)];
+		const p99 = lat[Math.floor(lat.length * 0.99)];
+		rows.push({ name: 'validate latency p50', value: p50, unit: 'ms' });
+		rows.push({ name: 'validate latency p99', value: p99, unit: 'ms', target: '< 1 ms', met: p99 < 1 });
+		await engine.close();
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+module.exports = run;
+module.exports.generateChild = generateChild;
+
+if (require.main === module) run().then((rows) => console.table(rows));
