@@ -388,5 +388,4 @@ export interface GenerateInput {
 	/** Codes per yielded batch (default 1000). */
 	batchSize?: number;
 	channel?: string;
-	idempotencyKey?: string;
 }
