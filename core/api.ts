@@ -28,7 +28,14 @@ import type {
 	VoidInput,
 	VoidResult,
 } from './types';
-import type { CouponStore } from './store/types';
+import type { AuditCounts, CouponStore } from './store/types';
+
+export interface AuditReport extends AuditCounts {
+	campaignId: string;
+	consistent: boolean;
+	/** What disagrees, in words; empty when consistent. */
+	problems: string[];
+}
 
 export interface SqliteStoreOptions {
 	type: 'sqlite';
@@ -102,6 +109,8 @@ export interface CouponEngine {
 	getCustomer(ref: { id?: string; email?: string }): Promise<StoredCustomer | null>;
 
 	events(query?: EventsQuery): Promise<EventsPage>;
+	/** Compares a campaign's counters with its code rows and its ledger; `consistent` is false on any mismatch. */
+	audit(campaignId: string): Promise<AuditReport>;
 	stats(query?: StatsQuery): Promise<Stats>;
 
 	close(): Promise<void>;

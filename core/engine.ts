@@ -1,7 +1,7 @@
 // The engine: checks arguments and campaign rules, then asks the store for one atomic operation.
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { AbuseOptions, CouponEngine, EngineOptions } from './api';
+import type { AbuseOptions, AuditReport, CouponEngine, EngineOptions } from './api';
 import {
 	identifier,
 	optionalBoolean,
@@ -817,6 +817,22 @@ export class Engine implements CouponEngine {
 			toHour: Math.ceil(to / hour) * hour,
 		});
 		return aggregateStats(rows, groupBy, zone);
+	}
+
+	async audit(campaignId: string): Promise<AuditReport> {
+		const id = identifier(campaignId, 'campaignId');
+		await this.requireCampaign(id, true);
+		const c = await this.store.audit(id);
+		const problems: string[] = [];
+		const same = (a: number, b: number, what: string) => {
+			if (a !== b) problems.push(`${what}: ${a} ≠ ${b}`);
+		};
+		same(c.codes, c.issuedCounter, 'stored codes vs issued counter');
+		same(c.issuedCounter, c.ledgerIssued, 'issued counter vs ledger');
+		same(c.redeemedCounter, c.codeRedemptions, 'redeemed counter vs sum over codes');
+		same(c.redeemedCounter, c.standingRedemptions, 'redeemed counter vs standing redemptions');
+		same(c.redeemedCounter, c.ledgerRedeemed, 'redeemed counter vs ledger');
+		return { campaignId: id, ...c, consistent: problems.length === 0, problems };
 	}
 
 	async close(): Promise<void> {

@@ -153,6 +153,24 @@ export interface StoreEventsQuery {
 	types?: LedgerEventType[];
 }
 
+/** Counts an operator can compare: state counters against rows and against the ledger. */
+export interface AuditCounts {
+	/** Code rows stored for the campaign. */
+	codes: number;
+	/** The campaign's issued counter (what the issuance limit is checked against). */
+	issuedCounter: number;
+	/** Sum of `count` over `issued` and `generated` events. */
+	ledgerIssued: number;
+	/** The campaign's redeemed counter (what the total limit is checked against). */
+	redeemedCounter: number;
+	/** Sum of the per-code redemption counters. */
+	codeRedemptions: number;
+	/** Redemptions that stand (not rolled back). */
+	standingRedemptions: number;
+	/** `redeemed` events minus `rolled_back` events. */
+	ledgerRedeemed: number;
+}
+
 export interface CouponStore {
 	readonly kind: 'sqlite' | 'redis';
 
@@ -194,6 +212,8 @@ export interface CouponStore {
 
 	upsertCustomer(profile: CustomerProfile & { id: string }, now: number, event: LedgerEvent): Promise<StoredCustomer>;
 	getCustomer(idOrEmail: { id?: string; email?: string }): Promise<StoredCustomer | null>;
+
+	audit(campaignId: string): Promise<AuditCounts>;
 
 	close(): Promise<void>;
 }

@@ -48,6 +48,8 @@ async function scenario(
 			after = page.cursor;
 		}
 		const stats = await engine.stats({ campaignId: def.id });
+		const audit = await engine.audit(def.id);
+		expect(audit.problems).toEqual([]);
 		const perCode = await Promise.all(codes.map(async (c) => (await engine.getCode(c))?.redemptions ?? 0));
 		return { successes, errors, redeemedEvents, statsRedeemed: stats.redeemed, perCode, results };
 	} finally {

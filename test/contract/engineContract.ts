@@ -559,6 +559,31 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(window.redeemed).toBe(1);
 			});
 
+			it('audit finds counters, code rows and ledger in agreement after a mix of operations', async () => {
+				await engine.createCampaign(campaign({ limits: { perCode: 2 } }));
+				const r = await engine.issue({ campaignId: 'spring' });
+				if (!r.ok) throw new Error(r.reason);
+				for await (const batch of engine.generate({ campaignId: 'spring', count: 30 })) void batch;
+				const a = await engine.redeem({ code: r.code });
+				await engine.redeem({ code: r.code });
+				if (!a.ok) throw new Error(a.reason);
+				await engine.rollback({ redemptionId: a.redemptionId });
+				const hold = await engine.reserve({ code: r.code });
+				if (!hold.ok) throw new Error(hold.reason);
+				await engine.commit({ reservationId: hold.reservationId });
+				const report = await engine.audit('spring');
+				expect(report).toMatchObject({
+					consistent: true,
+					codes: 31,
+					issuedCounter: 31,
+					ledgerIssued: 31,
+					redeemedCounter: 2,
+					codeRedemptions: 2,
+					standingRedemptions: 2,
+					ledgerRedeemed: 2,
+				});
+			});
+
 			it('records a delivery', async () => {
 				await engine.createCampaign(campaign());
 				const r = await engine.issue({ campaignId: 'spring' });

@@ -14,6 +14,7 @@ import type {
 	StoredCustomer,
 } from '../../types';
 import type {
+	AuditCounts,
 	CouponStore,
 	EventDraft,
 	FinishOutcome,
@@ -637,6 +638,29 @@ export class SqliteStore implements CouponStore {
 				: this.get('SELECT data FROM customers WHERE email = ? ORDER BY updated_at DESC LIMIT 1', ref.email ?? ''),
 		);
 		return row ? rowToCustomer(row) : null;
+	}
+
+	async audit(campaignId: string): Promise<AuditCounts> {
+		return this.read(() => {
+			const c = this.get('SELECT issued, redeemed FROM campaigns WHERE id = ?', campaignId);
+			const codes = this.get('SELECT COUNT(*) AS n, COALESCE(SUM(redemptions), 0) AS r FROM codes WHERE campaign_id = ?', campaignId);
+			const standing = this.get("SELECT COUNT(*) AS n FROM units WHERE campaign_id = ? AND state = 'standing'", campaignId);
+			const ledger = this.get(
+				`SELECT COALESCE(SUM(CASE WHEN type IN ('issued', 'generated') THEN count END), 0) AS issued,
+				        COALESCE(SUM(CASE WHEN type = 'redeemed' THEN count WHEN type = 'rolled_back' THEN -count END), 0) AS redeemed
+				 FROM events WHERE campaign_id = ?`,
+				campaignId,
+			);
+			return {
+				codes: num(codes?.n),
+				issuedCounter: num(c?.issued),
+				ledgerIssued: num(ledger?.issued),
+				redeemedCounter: num(c?.redeemed),
+				codeRedemptions: num(codes?.r),
+				standingRedemptions: num(standing?.n),
+				ledgerRedeemed: num(ledger?.redeemed),
+			};
+		});
 	}
 
 	async close(): Promise<void> {

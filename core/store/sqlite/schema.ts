@@ -70,6 +70,8 @@ export const MIGRATIONS: readonly string[] = [
 		data TEXT
 	);
 	CREATE INDEX IF NOT EXISTS events_at ON events (at);
+	CREATE INDEX IF NOT EXISTS codes_campaign ON codes (campaign_id);
+	CREATE INDEX IF NOT EXISTS units_campaign ON units (campaign_id, state);
 	CREATE TABLE IF NOT EXISTS idempotency (
 		op TEXT NOT NULL,
 		campaign_id TEXT NOT NULL,
