@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import { InvalidArgumentError } from '../../../core/errors';
 import { isCouponOperation, type OperationOutput, runCouponOperation } from '../../../core/hosts/operations';
 import { evaluateRows, isPlainObject, type TypedValue } from '../lib/props';
-import { MissingStoreError, asError, clip, errorStatus, findStore } from '../lib/store';
+import { missingStore, asError, clip, errorStatus, findStore } from '../lib/store';
 import { describeOperations } from './fields';
 
 /** `operation` takes this value when the message says what to do. */
@@ -30,7 +30,7 @@ export default function (RED: NodeAPI): void {
 			void (async () => {
 				const { resource, operation } = pick(def, msg);
 				node.status({ fill: 'blue', shape: 'dot', text: `${resource}.${operation}` });
-				if (!store) throw new MissingStoreError();
+				if (!store) throw missingStore();
 				// msg.payload fills the fields; what the node sets (or reads from msg/flow/global) wins.
 				const args: Record<string, unknown> = isPlainObject(msg.payload) ? { ...msg.payload } : {};
 				await evaluateRows(RED, node, msg, rows, args);

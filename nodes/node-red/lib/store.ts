@@ -1,6 +1,7 @@
 // What every Coupon Kit node needs from the `coupon-kit-store` config node, and how it asks for it.
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import type { CouponEngine } from '../../../core/api';
+import { InvalidArgumentError } from '../../../core/errors';
 
 export const STORE_TYPE = 'coupon-kit-store';
 
@@ -24,12 +25,8 @@ export function findStore(RED: NodeAPI, id: string | undefined): CouponKitStoreN
 }
 
 /** Thrown on input when the node has no store selected (or the store node is disabled). */
-export class MissingStoreError extends Error {
-	readonly field = 'store';
-	constructor() {
-		super('store: select a Coupon Kit store in the node settings');
-		this.name = 'MissingStoreError';
-	}
+export function missingStore(): InvalidArgumentError {
+	return new InvalidArgumentError('store', 'select a Coupon Kit store in the node settings');
 }
 
 /** A red ring that names the field when the error does: an operator can see what to fix. */

@@ -45,25 +45,34 @@ export function redisStore(): StoreKind {
 
 export const STORE_KINDS: Array<() => StoreKind> = [sqliteStore, redisStore];
 
+/**
+ * Resolves with the first message any of the nodes receives, keyed by node id. Node-RED keeps input
+ * listeners in its own list, where `once` wrappers cannot be removed by the original function: add
+ * and remove the very same function instead.
+ */
+export function firstOf(nodes: Record<string, TestNode>): Promise<{ id: string; msg: Msg }> {
+	return new Promise((resolve) => {
+		const listeners: Array<[TestNode, (msg: Msg) => void]> = [];
+		for (const [id, node] of Object.entries(nodes)) {
+			const listener = (msg: Msg): void => {
+				for (const [n, l] of listeners) n.removeListener('input', l);
+				resolve({ id, msg });
+			};
+			listeners.push([node, listener]);
+			node.on('input', listener);
+		}
+	});
+}
+
 /** Resolves with the next message the node receives (a `helper` node wired after the node under test). */
-export function nextMessage(node: TestNode): Promise<Msg> {
-	return new Promise((resolve) => node.once('input', (msg: Msg) => resolve(msg)));
+export async function nextMessage(node: TestNode): Promise<Msg> {
+	return (await firstOf({ node })).msg;
 }
 
 /** The next message the node under test sends, or the error a `catch` node sees, whichever comes first. */
-export function outcome(out: TestNode, caught: TestNode): Promise<{ msg?: Msg; error?: Msg }> {
-	return new Promise((resolve) => {
-		const onMsg = (msg: Msg): void => {
-			caught.off('input', onErr);
-			resolve({ msg });
-		};
-		const onErr = (msg: Msg): void => {
-			out.off('input', onMsg);
-			resolve({ error: msg });
-		};
-		out.once('input', onMsg);
-		caught.once('input', onErr);
-	});
+export async function outcome(out: TestNode, caught: TestNode): Promise<{ msg?: Msg; error?: Msg }> {
+	const first = await firstOf({ out, caught });
+	return first.id === 'out' ? { msg: first.msg } : { error: first.msg };
 }
 
 /** Resolves with the next status the node sets (after `receive`). */
@@ -80,9 +89,12 @@ export function nextStatus(node: TestNode, matching: (s: { fill?: string; shape?
 	});
 }
 
-/** Puts the nodes on one tab (catch nodes need one) beside the global config nodes. */
+/**
+ * Puts the nodes on one tab beside the global config nodes. Position matters: Node-RED treats a node
+ * without x/y as a config node (and a config node whose property equals its own id as circular).
+ */
 export function inTab(nodes: FlowNode[], config: FlowNode[] = []): FlowNode[] {
-	return [{ id: 'tab', type: 'tab', label: 'test' }, ...nodes.map((n) => ({ z: 'tab', ...n })), ...config];
+	return [{ id: 'tab', type: 'tab', label: 'test' }, ...nodes.map((n, i) => ({ z: 'tab', x: 100, y: 40 * (i + 1), ...n })), ...config];
 }
 
 export const catchAll = (wires: string[]): FlowNode => ({ id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [wires] });
