@@ -115,9 +115,15 @@ export async function runLifecycle(
 			if (page.events.length === 0) break;
 			for (const event of page.events) {
 				if (Date.parse(event.at) < state.since) continue;
-				const expiresAt = wantExpiring && event.type === 'issued' ? await scheduleExpiring(ctx, opts.cursorName, event, opts.withinMs, now) : null;
 				const type = lifecycleTypeOf(event);
-				if (type && opts.wanted.has(type)) out.push(fromLedger(event, type, expiresAt));
+				const deliverIt = type !== null && opts.wanted.has(type);
+				if (event.type !== 'issued' || !event.code || (!deliverIt && !wantExpiring)) {
+					if (deliverIt) out.push(fromLedger(event, type, null));
+					continue;
+				}
+				const expiresAt = await expiryOf(engine, event, event.code);
+				if (wantExpiring && expiresAt) await scheduleExpiring(ctx, opts.cursorName, event, event.code, expiresAt, opts.withinMs, now);
+				if (deliverIt) out.push(fromLedger(event, type, expiresAt));
 			}
 			after = page.cursor;
 			scanned += page.events.length;
@@ -143,18 +149,26 @@ export async function runLifecycle(
 	}
 }
 
-/** Remembers when to announce an issued code's expiry; returns its expiresAt (ISO) when it has one. */
-async function scheduleExpiring(ctx: LifecycleContext, cursorName: string, event: LedgerEvent, withinMs: number, now: number): Promise<string | null> {
-	if (!event.code) return null;
-	const fromEvent = typeof event.data?.expiresAt === 'string' ? event.data.expiresAt : undefined;
-	const expiresAtText = fromEvent ?? (await ctx.engine.getCode(event.code))?.expiresAt ?? null;
-	if (!expiresAtText) return null;
+/** The code's expiry (ISO) from the event when the engine put it there, else from the code. */
+async function expiryOf(engine: CouponEngine, event: LedgerEvent, code: string): Promise<string | null> {
+	if (typeof event.data?.expiresAt === 'string') return event.data.expiresAt;
+	return (await engine.getCode(code))?.expiresAt ?? null;
+}
+
+/** Remembers when to announce an issued code's expiry. */
+async function scheduleExpiring(
+	ctx: LifecycleContext,
+	cursorName: string,
+	event: LedgerEvent,
+	code: string,
+	expiresAtText: string,
+	withinMs: number,
+	now: number,
+): Promise<void> {
 	const expiresAt = Date.parse(expiresAtText);
-	if (expiresAt > now) {
-		const payload: ExpiringPayload = { code: event.code, campaignId: event.campaignId, customerId: event.customerId, expiresAt };
-		await ctx.store.putExpiring({ scope: ctx.scope, cursorName, code: event.code, dueAt: expiresAt - withinMs, payload: JSON.stringify(payload) });
-	}
-	return expiresAtText;
+	if (!(expiresAt > now)) return;
+	const payload: ExpiringPayload = { code, campaignId: event.campaignId, customerId: event.customerId, expiresAt };
+	await ctx.store.putExpiring({ scope: ctx.scope, cursorName, code, dueAt: expiresAt - withinMs, payload: JSON.stringify(payload) });
 }
 
 /** An `expiring` event, unless the code was used up, voided or has already expired. */
