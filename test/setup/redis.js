@@ -60,11 +60,11 @@ function waitForPort(port, timeoutMs) {
 	});
 }
 
-/** Starts redis-server; returns { url, port, dir, stop() }. Extra args go to redis-server. */
-async function startRedis(extraArgs = []) {
+/** Starts redis-server (on `at.port` / in `at.dir` to restart one); returns { url, port, dir, stop() }. */
+async function startRedis(extraArgs = [], at = {}) {
 	const bin = ensureRedisServer();
-	const port = await freePort();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-redis-'));
+	const port = at.port ?? (await freePort());
+	const dir = at.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ck-redis-'));
 	const child = spawn(
 		bin,
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extraArgs],
@@ -87,3 +87,34 @@ async function startRedis(extraArgs = []) {
 }
 
 module.exports = { startRedis, ensureRedisServer, freePort, waitForPort };
+
+/** Starts `masters` cluster-enabled redis-servers and joins them into one cluster; returns { nodes, stop() }. */
+async function startCluster(masters = 3) {
+	const servers = [];
+	for (let i = 0; i < masters; i++) {
+		servers.push(
+			await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']),
+		);
+	}
+	const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
+	const cli = which('redis-cli');
+	if (!cli) throw new Error('redis-cli is missing: it comes with the Debian package redis-tools (apt-get install -y redis-tools)');
+	execFileSync(cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+	const deadline = Date.now() + 20000;
+	for (;;) {
+		const states = servers.map((s) =>
+			spawnSync(cli, ['-p', String(s.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok'),
+		);
+		if (states.every(Boolean)) break;
+		if (Date.now() > deadline) throw new Error('the Redis cluster did not reach cluster_state:ok');
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	return {
+		nodes,
+		async stop() {
+			await Promise.all(servers.map((s) => s.stop()));
+		},
+	};
+}
+
+module.exports.startCluster = startCluster;
