@@ -157,13 +157,14 @@ export async function getEngine(ctx: EngineContext, itemIndex?: number): Promise
 	try {
 		return await holdEngine(options, credentialKey);
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(node, `Could not open ${describeStore(options)}: ${message}`, {
+		// The cause goes in the description: n8n rewrites messages that contain ECONNREFUSED and the like.
+		const cause = error instanceof Error ? error.message : String(error);
+		throw new NodeOperationError(node, `Could not open ${describeStore(options)}`, {
 			itemIndex,
 			description:
 				options.type === 'sqlite'
-					? 'Check that the folder of the database file exists and that n8n may write to it, then check the "Database File" of the Coupon Kit Store credential.'
-					: 'Check that Redis is running and reachable from n8n, and the URL, host, port, password and TLS setting of the Coupon Kit Store credential.',
+					? `${cause}. Check that the folder of the database file exists and that n8n may write to it, then check the "Database File" of the Coupon Kit Store credential.`
+					: `${cause}. Check that Redis is running and reachable from n8n, and the URL, host, port, password and TLS setting of the Coupon Kit Store credential.`,
 		});
 	}
 }

@@ -22,7 +22,7 @@ export class ItemParameters {
 	args(itemIndex: number, names: readonly string[], collections: readonly string[] = []): OperationArgs {
 		const args: OperationArgs = {};
 		for (const collection of collections) Object.assign(args, this.get<IDataObject>(collection, itemIndex, {}));
-		for (const name of names) args[name] = this.get<unknown>(name, itemIndex, undefined);
+		for (const name of names) args[name] = this.get<unknown>(name, itemIndex, null);
 		return args;
 	}
 }
