@@ -10,6 +10,7 @@ import { CouponKitError, InvalidArgumentError, StoreError } from '../../errors';
 import { campaignOfUnit } from '../../ids';
 import type { Campaign, CustomerProfile, LedgerEvent, LedgerEventType, StoredCustomer } from '../../types';
 import type {
+	AuditCounts,
 	CouponStore,
 	FinishOutcome,
 	FinishRequest,
@@ -623,6 +624,64 @@ export class RedisStore implements CouponStore {
 		});
 	}
 
+	// ---------- audit ----------
+
+	/** Keys matching a pattern, in batches, on every master (a campaign's keys all sit on one of them). */
+	private async scan(pattern: string, each: (keys: string[]) => Promise<void>): Promise<void> {
+		const nodes: Redis[] = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
+		for (const node of nodes) {
+			let cursor = '0';
+			do {
+				const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+				cursor = next;
+				if (keys.length > 0) await each(keys);
+			} while (cursor !== '0');
+		}
+	}
+
+	/** Counts from independent sources: code hashes and unit hashes found by SCAN, the ledger read in full. */
+	audit(campaignId: string): Promise<AuditCounts> {
+		const slot = this.keys.slot(campaignId);
+		return this.run(async () => {
+			const [issued, redeemed] = await this.client.hmget(slot.campaign, 'issued', 'used');
+			let codes = 0;
+			let codeRedemptions = 0;
+			await this.scan(`${globEscape(slot.codePrefix)}*`, async (keys) => {
+				const counts = await Promise.all(keys.map((k) => this.client.hget(k, 'n')));
+				codes += keys.length;
+				for (const n of counts) codeRedemptions += Number(n ?? 0);
+			});
+			let standingRedemptions = 0;
+			await this.scan(`${globEscape(slot.unitPrefix)}*`, async (keys) => {
+				const states = await Promise.all(keys.map((k) => this.client.hget(k, 's')));
+				for (const state of states) if (state === 'standing') standingRedemptions++;
+			});
+			let ledgerIssued = 0;
+			let ledgerRedeemed = 0;
+			let start = '-';
+			for (;;) {
+				const entries = (await this.client.xrange(slot.events, start, '+', 'COUNT', 1000)) as StreamEntry[];
+				for (const [, fields] of entries) {
+					const e = decodeEvent(fields);
+					if (e.type === 'issued' || e.type === 'generated') ledgerIssued += e.count;
+					else if (e.type === 'redeemed') ledgerRedeemed += e.count;
+					else if (e.type === 'rolled_back') ledgerRedeemed -= e.count;
+				}
+				if (entries.length < 1000) break;
+				start = `(${entries[entries.length - 1][0]}`;
+			}
+			return {
+				codes,
+				issuedCounter: Number(issued ?? 0),
+				ledgerIssued,
+				redeemedCounter: Number(redeemed ?? 0),
+				codeRedemptions,
+				standingRedemptions,
+				ledgerRedeemed,
+			};
+		});
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
@@ -632,6 +691,10 @@ export class RedisStore implements CouponStore {
 			this.client.disconnect();
 		}
 	}
+}
+
+function globEscape(text: string): string {
+	return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 function compareNullable(a: string | null, b: string | null): number {
@@ -672,7 +735,7 @@ function urlPassword(url: string | undefined): string {
 	}
 }
 
-export async function openRedisStore(options: RedisStoreOptions): Promise<CouponStore> {
+export async function openRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
 	const timeout = options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
 	if (!Number.isInteger(timeout) || timeout <= 0) {
 		throw new InvalidArgumentError('store.commandTimeoutMs', 'must be a whole number of milliseconds > 0');

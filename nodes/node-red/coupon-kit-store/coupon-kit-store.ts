@@ -78,6 +78,10 @@ export default function (RED: NodeAPI): void {
 			return opening;
 		};
 		node.engine = open;
+		node.storeOptions = () => {
+			if (settingsError || !options) throw settingsError ?? new Error('no store settings');
+			return options;
+		};
 		if (!settingsError) open().catch(() => undefined);
 
 		node.on('close', (_removed: boolean, done: () => void) => {

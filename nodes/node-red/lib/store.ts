@@ -1,6 +1,6 @@
 // What every Coupon Kit node needs from the `coupon-kit-store` config node, and how it asks for it.
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
-import type { CouponEngine } from '../../../core/api';
+import type { CouponEngine, StoreOptions } from '../../../core/api';
 import { InvalidArgumentError } from '../../../core/errors';
 
 export const STORE_TYPE = 'coupon-kit-store';
@@ -14,6 +14,8 @@ export interface StoreCredentials {
 export interface CouponKitStoreNode extends Node<StoreCredentials> {
 	/** The shared open engine; rejects with the settings or connection error (a later call tries again). */
 	engine(): Promise<CouponEngine>;
+	/** The validated settings (for the trigger state that lives beside the engine); throws the settings error. */
+	storeOptions(): StoreOptions;
 	/** Where the data lives, without secrets: a file path or a Redis host. */
 	readonly where: string;
 }
