@@ -251,6 +251,7 @@ export class SqliteTriggerStore implements TriggerStore {
 				const version = num(r.version) + 1;
 				const base = { kind, key, dueAt: num(r.due_at), occurrence: strOrNull(r.occurrence), version, payload: String(r.payload) };
 				if (kind === 'cart') {
+					if (String(r.state) !== 'open') continue;
 					const fire = this.claimCart(req, key, strOrNull(r.customer_key), num(r.quiet_ms));
 					out.push({ ...base, fire });
 				} else if (String(r.state) === 'armed') {

@@ -46,7 +46,8 @@ for c = 1, math.min(#candidates, limit) do
   local entry = ARGV[5] .. kind .. ':' .. key
   local f = rcall('HMGET', entry, 'st', 'v', 'occ', 'ck', 'q', 'p')
   local state = f[1]
-  if not state then
+  if not state or (kind == 'cart' and state ~= 'open') then
+    -- an index entry left behind by an expired or finished entry
     rcall('ZREM', KEYS[i], key)
   else
     local version = tonumber(f[2] or '0') + 1
