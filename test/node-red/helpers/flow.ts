@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import helper, { type FlowNode, type TestNode } from 'node-red-node-test-helper';
 import catchNode from '@node-red/nodes/core/common/25-catch.js';
+import completeNode from '@node-red/nodes/core/common/24-complete.js';
 import storeNode from '../../../nodes/node-red/coupon-kit-store/coupon-kit-store';
 
 export { helper };
@@ -99,7 +100,7 @@ export function inTab(nodes: FlowNode[], config: FlowNode[] = []): FlowNode[] {
 
 export const catchAll = (wires: string[]): FlowNode => ({ id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [wires] });
 
-export const modules = { storeNode, catchNode };
+export const modules = { storeNode, catchNode, completeNode };
 
 export function tmpUserDir(): string {
 	return mkdtempSync(join(tmpdir(), 'ck-nr-user-'));
