@@ -21,39 +21,39 @@ local rcall = redis.call
 local entry, due = KEYS[1], KEYS[2]
 local cartId, at = ARGV[1], tonumber(ARGV[3])
 
-local state = rcall('HGET', entry, 'st')
-local act = tonumber(rcall('HGET', entry, 'act') or '0')
+local f = rcall('HMGET', entry, 'st', 'act', 'v', 'due')
+local state = f[1]
+local act = tonumber(f[2] or '0')
+local version = tonumber(f[3] or '0') + 1
 
 if ARGV[2] == '1' then
   local nextState = 'closed'
   if state == 'fired' or state == 'recovered' then nextState = 'recovered' end
   if not state then
-    rcall('HSET', entry, 'v', 1, 'act', ARGV[3], 'p', ARGV[5], 'ck', ARGV[6], 'q', ARGV[7])
+    rcall('HSET', entry, 'st', nextState, 'v', version, 'act', ARGV[3], 'p', ARGV[5], 'ck', ARGV[6], 'q', ARGV[7], 'up', ARGV[8])
   else
-    rcall('HINCRBY', entry, 'v', 1)
-    if at > act then rcall('HSET', entry, 'act', ARGV[3]) end
+    if at > act then act = at end
+    rcall('HSET', entry, 'st', nextState, 'v', version, 'act', string.format('%.0f', act), 'up', ARGV[8])
+    rcall('HDEL', entry, 'due')
   end
-  rcall('HSET', entry, 'st', nextState, 'up', ARGV[8])
-  rcall('HDEL', entry, 'due')
   rcall('ZREM', due, cartId)
   rcall('PEXPIRE', entry, ARGV[9])
   return { nextState, '', '0' }
 end
 
 if state and (at < act or (at == act and state ~= 'open')) then
-  return { state, rcall('HGET', entry, 'due') or '', '1' }
+  return { state, f[4] or '', '1' }
 end
 if state == 'fired' or state == 'recovered' then return { state, '', '0' } end
 
-rcall('HSET', entry, 'st', 'open', 'act', ARGV[3], 'p', ARGV[5], 'ck', ARGV[6], 'q', ARGV[7], 'up', ARGV[8])
-rcall('HINCRBY', entry, 'v', 1)
 if ARGV[4] == '' then
+  rcall('HSET', entry, 'st', 'open', 'v', version, 'act', ARGV[3], 'p', ARGV[5], 'ck', ARGV[6], 'q', ARGV[7], 'up', ARGV[8])
   rcall('HDEL', entry, 'due')
   rcall('ZREM', due, cartId)
   rcall('PEXPIRE', entry, ARGV[9])
 else
-  rcall('HSET', entry, 'due', ARGV[4])
+  rcall('HSET', entry, 'st', 'open', 'v', version, 'act', ARGV[3], 'p', ARGV[5], 'ck', ARGV[6], 'q', ARGV[7], 'up', ARGV[8], 'due', ARGV[4])
   rcall('ZADD', due, ARGV[4], cartId)
-  rcall('PERSIST', entry)
+  if state then rcall('PERSIST', entry) end
 end
 return { 'open', ARGV[4], '0' }
