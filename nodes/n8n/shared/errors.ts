@@ -1,6 +1,6 @@
 // Engine errors → n8n errors tied to their item, with a description that says what to change.
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
 	ConflictError,
@@ -32,7 +32,7 @@ export function toNodeError(
 	itemIndex: number,
 	labels: Record<string, string> = {},
 ): Error {
-	if (error instanceof NodeOperationError) return error;
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	if (error instanceof InvalidArgumentError) {
 		const label = fieldLabel(error.field, labels);
 		return new NodeOperationError(node, `${label}: ${problemOf(error)}`, {

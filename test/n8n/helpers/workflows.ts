@@ -4,8 +4,10 @@ import type { IConnections, INode, INodeParameters } from 'n8n-workflow';
 import { PACKAGE, TestNodeTypes } from './harness';
 import type { WorkflowJson } from './harness';
 import { Coupon } from '../../../nodes/n8n/Coupon/Coupon.node';
+import { CouponPlatform } from '../../../nodes/n8n/CouponPlatform/CouponPlatform.node';
 
 export const COUPON = `${PACKAGE}.coupon`;
+export const PLATFORM = `${PACKAGE}.couponPlatform`;
 export const STORE_REF = { couponKitStoreApi: { id: 'store-1', name: 'Test store' } };
 
 let counter = 0;
@@ -38,4 +40,8 @@ export function chain(...nodes: INode[]): WorkflowJson {
 
 export function couponTypes(): TestNodeTypes {
 	return new TestNodeTypes().add(COUPON, new Coupon());
+}
+
+export function platformTypes(): TestNodeTypes {
+	return new TestNodeTypes().add(COUPON, new Coupon()).add(PLATFORM, new CouponPlatform());
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
 
-import { STORE_CREDENTIAL, STORE_CREDENTIAL_TEST, testStoreCredential } from '../../shared/store';
+import { STORE_CREDENTIAL_TEST, testStoreCredential } from '../../shared/store';
 import * as analytics from './actions/analytics/Analytics.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as code from './actions/code/Code.resource';
@@ -28,9 +28,9 @@ export class CouponV1 implements INodeType {
 			usableAsTool: true,
 			credentials: [
 				{
-					name: STORE_CREDENTIAL,
+					name: 'couponKitStoreApi',
 					required: true,
-					testedBy: STORE_CREDENTIAL_TEST,
+					testedBy: 'couponKitStoreConnectionTest',
 				},
 			],
 			hints: [
