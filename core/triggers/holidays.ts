@@ -65,3 +65,11 @@ export function holidaysIn(place: HolidayPlace, year: number): HolidayDate[] {
 	years.set(cacheKey, list);
 	return list;
 }
+
+/** What date-holidays knows, for pickers: countries; with a country its states; with both, the state's regions. */
+export function holidayPlaces(country?: string, state?: string): Array<{ code: string; name: string }> {
+	const list = country ? (state ? catalogue.getRegions(country.toUpperCase(), state.toUpperCase()) : catalogue.getStates(country.toUpperCase())) : catalogue.getCountries('en');
+	return Object.entries(list ?? {})
+		.map(([code, name]) => ({ code, name }))
+		.sort((a, b) => a.code.localeCompare(b.code));
+}

@@ -7,5 +7,5 @@ export { nextAnnual, annualRule, purchaseMilestone } from './milestones';
 export { normaliseOrder, normaliseCart } from './events';
 export type { OrderField, CartField, NormaliseOptions } from './events';
 export { lifecycleTypeOf } from './lifecycle';
-export { holidaysIn } from './holidays';
+export { holidaysIn, holidayPlaces } from './holidays';
 export type * from './types';

@@ -191,3 +191,13 @@ describe('calendar: public holidays from date-holidays', () => {
 		expect(nextOccurrence(de, utc('2026-12-26T09:00:00Z'))?.date).toBe('2027-01-01');
 	});
 });
+
+describe('holiday places for pickers', () => {
+	it('lists countries, states and regions as date-holidays knows them', async () => {
+		const { holidayPlaces } = await import('../../core/triggers/holidays');
+		expect(holidayPlaces()).toEqual(expect.arrayContaining([{ code: 'DE', name: 'Germany' }]));
+		expect(holidayPlaces('gb')).toEqual(expect.arrayContaining([{ code: 'SCT', name: 'Scotland' }]));
+		expect(holidayPlaces('DE', 'BY').length).toBeGreaterThan(0);
+		expect(holidayPlaces('XX')).toEqual([]);
+	});
+});
