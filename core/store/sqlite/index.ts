@@ -200,9 +200,11 @@ export class SqliteStore implements CouponStore {
 			if (expectedVersion === null) {
 				if (row) return 'exists';
 				this.run('INSERT INTO campaigns (id, version, data) VALUES (?, ?, ?)', campaign.id, campaign.version, JSON.stringify(campaign));
+				this.run('INSERT INTO campaign_counters (campaign_id, version) VALUES (?, ?)', campaign.id, campaign.version);
 			} else {
 				if (!row || num(row.version) !== expectedVersion) return 'conflict';
 				this.run('UPDATE campaigns SET version = ?, data = ? WHERE id = ?', campaign.version, JSON.stringify(campaign), campaign.id);
+				this.run('UPDATE campaign_counters SET version = ? WHERE campaign_id = ?', campaign.version, campaign.id);
 			}
 			this.append(event, event.type, event.count, event.reason);
 			return 'ok';
@@ -219,11 +221,11 @@ export class SqliteStore implements CouponStore {
 	}
 
 	async issuedCount(campaignId: string): Promise<number> {
-		return num(this.read(() => this.get('SELECT issued FROM campaigns WHERE id = ?', campaignId))?.issued);
+		return num(this.read(() => this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', campaignId))?.issued);
 	}
 
 	private isStale(limits: LimitSnapshot): boolean {
-		const row = this.get('SELECT version FROM campaigns WHERE id = ?', limits.campaignId);
+		const row = this.get('SELECT version FROM campaign_counters WHERE campaign_id = ?', limits.campaignId);
 		return !row || num(row.version) !== limits.campaignVersion;
 	}
 
@@ -269,7 +271,7 @@ export class SqliteStore implements CouponStore {
 	}
 
 	private campaignUsed(campaignId: string, now: number, holdsPossible = true): number {
-		const redeemed = num(this.get('SELECT redeemed FROM campaigns WHERE id = ?', campaignId)?.redeemed);
+		const redeemed = num(this.get('SELECT redeemed FROM campaign_counters WHERE campaign_id = ?', campaignId)?.redeemed);
 		if (!holdsPossible) return redeemed;
 		return redeemed + num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', campaignId, now)?.n);
 	}
@@ -316,13 +318,13 @@ export class SqliteStore implements CouponStore {
 		return this.tx(() => {
 			if (this.isStale(req.limits)) return { status: 'stale' as const };
 			return this.idem<IssueOutcome>('issue', req.limits.campaignId, req.idempotency, () => {
-				const issued = num(this.get('SELECT issued FROM campaigns WHERE id = ?', req.limits.campaignId)?.issued);
+				const issued = num(this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', req.limits.campaignId)?.issued);
 				if (req.limits.issuance !== null && issued >= req.limits.issuance) {
 					this.append(req.event, 'rejected', 1, 'ISSUANCE_LIMIT_REACHED', { code: null });
 					return { status: 'rejected', reason: 'ISSUANCE_LIMIT_REACHED' };
 				}
 				if (!this.insertCode(req.code)) return { status: 'duplicate' };
-				this.run('UPDATE campaigns SET issued = issued + 1 WHERE id = ?', req.limits.campaignId);
+				this.run('UPDATE campaign_counters SET issued = issued + 1 WHERE campaign_id = ?', req.limits.campaignId);
 				this.append(req.event, 'issued', 1, null, { code: req.code.code });
 				return { status: 'issued', code: req.code, eventId: req.event.id };
 			});
@@ -332,7 +334,7 @@ export class SqliteStore implements CouponStore {
 	async insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
 		return this.tx(() => {
 			if (this.isStale(req.limits)) return { status: 'stale' as const };
-			const issued = num(this.get('SELECT issued FROM campaigns WHERE id = ?', req.limits.campaignId)?.issued);
+			const issued = num(this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', req.limits.campaignId)?.issued);
 			let room = req.limits.issuance === null ? Infinity : req.limits.issuance - issued;
 			const inserted: StoredCode[] = [];
 			let duplicates = 0;
@@ -355,7 +357,7 @@ export class SqliteStore implements CouponStore {
 				}
 			}
 			if (inserted.length > 0) {
-				this.run('UPDATE campaigns SET issued = issued + ? WHERE id = ?', inserted.length, req.limits.campaignId);
+				this.run('UPDATE campaign_counters SET issued = issued + ? WHERE campaign_id = ?', inserted.length, req.limits.campaignId);
 				this.append(req.event, 'generated', inserted.length, null);
 			}
 			return full
@@ -386,7 +388,7 @@ export class SqliteStore implements CouponStore {
 
 	private countRedemption(campaignId: string, codeKey: string, keys: string[], delta: number): void {
 		this.run('UPDATE codes SET redemptions = redemptions + ? WHERE key = ?', delta, codeKey);
-		this.run('UPDATE campaigns SET redeemed = redeemed + ? WHERE id = ?', delta, campaignId);
+		this.run('UPDATE campaign_counters SET redeemed = redeemed + ? WHERE campaign_id = ?', delta, campaignId);
 		for (const key of keys) {
 			this.run(
 				`INSERT INTO customer_usage (campaign_id, customer_key, redemptions) VALUES (?, ?, ?)
@@ -642,7 +644,7 @@ export class SqliteStore implements CouponStore {
 
 	async audit(campaignId: string): Promise<AuditCounts> {
 		return this.read(() => {
-			const c = this.get('SELECT issued, redeemed FROM campaigns WHERE id = ?', campaignId);
+			const c = this.get('SELECT issued, redeemed FROM campaign_counters WHERE campaign_id = ?', campaignId);
 			const codes = this.get('SELECT COUNT(*) AS n, COALESCE(SUM(redemptions), 0) AS r FROM codes WHERE campaign_id = ?', campaignId);
 			const standing = this.get("SELECT COUNT(*) AS n FROM units WHERE campaign_id = ? AND state = 'standing'", campaignId);
 			const ledger = this.get(
@@ -703,6 +705,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 		}
 		db = new DatabaseSync(path);
 		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
+		// Smaller pages: a redeem dirties several pages and each is written whole to the WAL at commit.
+		// Only a new, empty file takes it (before WAL is switched on).
+		db.exec('PRAGMA page_size = 2048');
 		db.exec('PRAGMA journal_mode = WAL');
 		db.exec(`PRAGMA synchronous = ${synchronous}`);
 		// Fewer, larger checkpoints: every checkpoint syncs, and a redeem touches several pages.

@@ -6,10 +6,15 @@ export const MIGRATIONS: readonly string[] = [
 	CREATE TABLE IF NOT EXISTS campaigns (
 		id TEXT PRIMARY KEY,
 		version INTEGER NOT NULL,
-		data TEXT NOT NULL,
+		data TEXT NOT NULL
+	);
+	-- The hot counters live apart from the campaign document: a redeem then rewrites a tiny row.
+	CREATE TABLE IF NOT EXISTS campaign_counters (
+		campaign_id TEXT PRIMARY KEY,
+		version INTEGER NOT NULL,
 		issued INTEGER NOT NULL DEFAULT 0,
 		redeemed INTEGER NOT NULL DEFAULT 0
-	);
+	) WITHOUT ROWID;
 	CREATE TABLE IF NOT EXISTS codes (
 		key TEXT PRIMARY KEY,
 		code TEXT NOT NULL,
