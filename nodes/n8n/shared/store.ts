@@ -135,8 +135,19 @@ export async function releaseAllEngines(): Promise<void> {
 	);
 }
 
+export interface OpenStore {
+	engine: CouponEngine;
+	options: StoreOptions;
+	/** Same store settings, same fingerprint. */
+	fingerprint: string;
+}
+
 /** The shared engine for the node's Coupon Kit Store credential; opens the store on first use only. */
 export async function getEngine(ctx: EngineContext, itemIndex?: number): Promise<CouponEngine> {
+	return (await getStore(ctx, itemIndex)).engine;
+}
+
+export async function getStore(ctx: EngineContext, itemIndex?: number): Promise<OpenStore> {
 	const node = ctx.getNode();
 	const data = await ctx.getCredentials(STORE_CREDENTIAL);
 	let options: StoreOptions;
@@ -153,20 +164,25 @@ export async function getEngine(ctx: EngineContext, itemIndex?: number): Promise
 		}
 		throw error;
 	}
-	const credentialKey = node.credentials?.[STORE_CREDENTIAL]?.id ?? engineFingerprint(options);
+	const fingerprint = engineFingerprint(options);
+	const credentialKey = node.credentials?.[STORE_CREDENTIAL]?.id ?? fingerprint;
 	try {
-		return await holdEngine(options, credentialKey);
+		return { engine: await holdEngine(options, credentialKey), options, fingerprint };
 	} catch (error) {
-		// The cause goes in the description: n8n rewrites messages that contain ECONNREFUSED and the like.
-		const cause = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(node, `Could not open ${describeStore(options)}`, {
-			itemIndex,
-			description:
-				options.type === 'sqlite'
-					? `${cause}. Check that the folder of the database file exists and that n8n may write to it, then check the "Database File" of the Coupon Kit Store credential.`
-					: `${cause}. Check that Redis is running and reachable from n8n, and the URL, host, port, password and TLS setting of the Coupon Kit Store credential.`,
-		});
+		throw storeOpenError(ctx, options, error, itemIndex);
 	}
+}
+
+export function storeOpenError(ctx: EngineContext, options: StoreOptions, error: unknown, itemIndex?: number): NodeOperationError {
+	// The cause goes in the description: n8n rewrites messages that contain ECONNREFUSED and the like.
+	const cause = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), `Could not open ${describeStore(options)}`, {
+		itemIndex,
+		description:
+			options.type === 'sqlite'
+				? `${cause}. Check that the folder of the database file exists and that n8n may write to it, then check the "Database File" of the Coupon Kit Store credential.`
+				: `${cause}. Check that Redis is running and reachable from n8n, and the URL, host, port, password and TLS setting of the Coupon Kit Store credential.`,
+	});
 }
 
 /** Credential test: opens the store for real and runs one cheap read, reporting problems in words. */

@@ -5,9 +5,12 @@ import { PACKAGE, TestNodeTypes } from './harness';
 import type { WorkflowJson } from './harness';
 import { Coupon } from '../../../nodes/n8n/Coupon/Coupon.node';
 import { CouponPlatform } from '../../../nodes/n8n/CouponPlatform/CouponPlatform.node';
+import { CouponWebhookTrigger } from '../../../nodes/n8n/CouponWebhookTrigger/CouponWebhookTrigger.node';
 
 export const COUPON = `${PACKAGE}.coupon`;
 export const PLATFORM = `${PACKAGE}.couponPlatform`;
+export const WEBHOOK_TRIGGER = `${PACKAGE}.couponWebhookTrigger`;
+export const TRIGGER = `${PACKAGE}.couponTrigger`;
 export const STORE_REF = { couponKitStoreApi: { id: 'store-1', name: 'Test store' } };
 
 let counter = 0;
@@ -44,4 +47,9 @@ export function couponTypes(): TestNodeTypes {
 
 export function platformTypes(): TestNodeTypes {
 	return new TestNodeTypes().add(COUPON, new Coupon()).add(PLATFORM, new CouponPlatform());
+}
+
+/** Every node of the package. */
+export function allTypes(): TestNodeTypes {
+	return platformTypes().add(WEBHOOK_TRIGGER, new CouponWebhookTrigger());
 }

@@ -1,0 +1,249 @@
+import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { InvalidArgumentError } from '../../../core/errors';
+import { DEFAULT_TOLERANCE_SECONDS } from '../../../core/platforms/webhook';
+import { toNodeError } from '../shared/errors';
+import { STORE_CREDENTIAL_TEST, testStoreCredential } from '../shared/store';
+import { receive, Refusal } from './receive';
+
+export class CouponWebhookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Coupon Webhook Trigger',
+		name: 'couponWebhookTrigger',
+		icon: 'file:couponWebhookTrigger.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["events"].join(", ") }}',
+		description:
+			'Receives order and cart events from your shop, and starts the workflow when one earns or uses a coupon',
+		defaults: {
+			name: 'Coupon Webhook Trigger',
+		},
+		inputs: [],
+		outputs: ['main'],
+		credentials: [
+			{
+				name: 'couponKitStoreApi',
+				required: true,
+				testedBy: 'couponKitStoreConnectionTest',
+			},
+			{
+				name: 'couponKitWebhookApi',
+				required: true,
+				displayOptions: { show: { verifySignature: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'coupon-events',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: [
+					{
+						name: 'Cart Activity',
+						value: 'cartActivity',
+						description: 'A cart changed: arms (or ends) its abandonment timer for the Coupon Trigger',
+					},
+					{
+						name: 'Nth Purchase',
+						value: 'nthPurchase',
+						description: 'The order is the customer’s Nth purchase (counted once per order)',
+					},
+					{
+						name: 'Order Used a Code',
+						value: 'orderWithCode',
+						description: 'The order carries coupon codes: each is redeemed and the result emitted',
+					},
+					{
+						name: 'Purchase Over Threshold',
+						value: 'purchaseOverThreshold',
+						description: 'The order total reaches the amount set below',
+					},
+				],
+				default: ['purchaseOverThreshold'],
+			},
+			{
+				displayName: 'Payload Is',
+				name: 'payloadKind',
+				type: 'options',
+				options: [
+					{
+						name: 'Told by the Request',
+						value: 'auto',
+						description: 'The "kind" field ("order" or "cart") or the X-Coupon-Kit-Event header says which',
+					},
+					{ name: 'Always an Order', value: 'order' },
+					{ name: 'Always a Cart Event', value: 'cart' },
+				],
+				default: 'auto',
+			},
+			{
+				displayName: 'Verify Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to refuse (401) requests whose X-Coupon-Kit-Signature does not match the signing secret of the credential',
+			},
+			{
+				displayName: 'Threshold Amount',
+				name: 'thresholdAmount',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				description: 'Orders whose total reaches this amount qualify',
+				displayOptions: { show: { events: ['purchaseOverThreshold'] } },
+			},
+			{
+				displayName: 'Threshold Currency',
+				name: 'thresholdCurrency',
+				type: 'string',
+				default: 'EUR',
+				description: 'Orders in other currencies never qualify',
+				displayOptions: { show: { events: ['purchaseOverThreshold'] } },
+			},
+			{
+				displayName: 'Purchase Numbers',
+				name: 'purchaseNumbers',
+				type: 'string',
+				default: '10',
+				placeholder: 'e.g. 1, 5, 10',
+				description: 'Comma-separated purchase counts that fire',
+				displayOptions: { show: { events: ['nthPurchase'] } },
+			},
+			{
+				displayName: 'Also Every Nth Purchase',
+				name: 'purchaseEvery',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description: 'Fire on every multiple of this count too (0 = off)',
+				displayOptions: { show: { events: ['nthPurchase'] } },
+			},
+			{
+				displayName: 'Abandoned After (Minutes)',
+				name: 'abandonAfterMinutes',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1 },
+				description: 'A cart without activity or checkout for this long fires Cart Abandoned in the Coupon Trigger',
+				displayOptions: { show: { events: ['cartActivity'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Default Currency',
+						name: 'defaultCurrency',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. EUR',
+						description: 'Used when a payload carries no currency',
+					},
+					{
+						displayName: 'Field Paths',
+						name: 'fieldPaths',
+						type: 'json',
+						default: '{}',
+						placeholder: '{ "total": "amounts.gross", "orderId": "data.number" }',
+						description: 'Dotted paths for fields your shop names differently (orderId, total, currency, codes, cartId, value …)',
+					},
+					{
+						displayName: 'Measure Before Discounts',
+						name: 'beforeDiscounts',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the threshold is checked on the total before discounts, so a coupon cannot push an order below it',
+					},
+					{
+						displayName: 'Measure Without Shipping',
+						name: 'excludeShipping',
+						type: 'boolean',
+						default: false,
+						description: 'Whether shipping is left out of the amount checked against the threshold',
+					},
+					{
+						displayName: 'Measure Without Tax',
+						name: 'excludeTax',
+						type: 'boolean',
+						default: false,
+						description: 'Whether tax is left out of the amount checked against the threshold',
+					},
+					{
+						displayName: 'Minimum Cart Value',
+						name: 'minValue',
+						type: 'number',
+						default: 0,
+						description: 'Carts worth less never count as abandoned',
+					},
+					{
+						displayName: 'Quiet Days',
+						name: 'quietDays',
+						type: 'number',
+						default: 0,
+						description: 'No second abandoned-cart firing for the same customer within this many days',
+					},
+					{
+						displayName: 'Redemption Channel',
+						name: 'channel',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. web',
+						description: 'Channel recorded with redemptions of codes used on orders',
+					},
+					{
+						displayName: 'Signature Tolerance (Seconds)',
+						name: 'toleranceSeconds',
+						type: 'number',
+						default: DEFAULT_TOLERANCE_SECONDS,
+						description: 'How far the signed timestamp may be from this server’s clock; older deliveries are refused as replays',
+					},
+					{
+						displayName: 'Trigger Scope',
+						name: 'scope',
+						type: 'string',
+						default: 'default',
+						description:
+							'Name of the trigger state to use. The Coupon Trigger that fires Cart Abandoned must use the same scope.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: { [STORE_CREDENTIAL_TEST]: testStoreCredential },
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject();
+		try {
+			return await receive.call(this);
+		} catch (error) {
+			if (error instanceof Refusal) {
+				response.status(error.status).json({ error: error.message, ...(error.reason ? { reason: error.reason } : {}) });
+				return { noWebhookResponse: true };
+			}
+			if (error instanceof InvalidArgumentError) {
+				// A payload we cannot read: the sender must fix it, and nothing was recorded.
+				response.status(400).json({ error: error.message, field: error.field });
+				return { noWebhookResponse: true };
+			}
+			throw toNodeError(this.getNode(), error, 0);
+		}
+	}
+}
+
