@@ -89,6 +89,8 @@ class Rejected {
 export class SqliteStore implements CouponStore {
 	readonly kind = 'sqlite' as const;
 	private readonly stmts = new Map<string, StatementSync>();
+	private pending: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }> = [];
+	private flushScheduled = false;
 	private closed = false;
 
 	constructor(readonly db: DatabaseSync) {}
@@ -114,26 +116,61 @@ export class SqliteStore implements CouponStore {
 		return Number(this.q(sql).run(...params).changes);
 	}
 
-	/** One write transaction; BEGIN IMMEDIATE takes the write lock up front so concurrent writers queue on busy_timeout. */
-	private tx<T>(fn: () => T): T {
-		if (this.closed) throw new StoreError('the store is closed', false);
+	/**
+	 * Queues one atomic write. Writes queued while the event loop is busy are committed together
+	 * (group commit): one `BEGIN IMMEDIATE` … `COMMIT`, each write inside its own savepoint so a failing
+	 * one is undone alone. Every caller is answered only after the COMMIT.
+	 */
+	private tx<T>(fn: () => T): Promise<T> {
+		if (this.closed) return Promise.reject(new StoreError('the store is closed', false));
+		return new Promise<T>((resolve, reject) => {
+			this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+			if (!this.flushScheduled) {
+				this.flushScheduled = true;
+				setImmediate(() => this.flush());
+			}
+		});
+	}
+
+	private flush(): void {
+		this.flushScheduled = false;
+		const batch = this.pending;
+		this.pending = [];
+		if (batch.length === 0) return;
+		const failAll = (err: unknown) => {
+			const e = wrapSqliteError(err);
+			for (const p of batch) p.reject(e);
+		};
+		if (this.closed) return failAll(new StoreError('the store is closed', false));
 		try {
 			this.db.exec('BEGIN IMMEDIATE');
 		} catch (err) {
-			throw wrapSqliteError(err);
+			return failAll(err);
 		}
+		const results: Array<{ ok: boolean; value: unknown }> = [];
 		try {
-			const result = fn();
+			for (const p of batch) {
+				this.db.exec('SAVEPOINT op');
+				try {
+					const value = p.fn();
+					this.db.exec('RELEASE op');
+					results.push({ ok: true, value });
+				} catch (err) {
+					this.db.exec('ROLLBACK TO op');
+					this.db.exec('RELEASE op');
+					results.push({ ok: false, value: wrapSqliteError(err) });
+				}
+			}
 			this.db.exec('COMMIT');
-			return result;
 		} catch (err) {
 			try {
 				this.db.exec('ROLLBACK');
 			} catch {
 				// the transaction may already be gone after an I/O error
 			}
-			throw wrapSqliteError(err);
+			return failAll(err);
 		}
+		batch.forEach((p, i) => (results[i].ok ? p.resolve(results[i].value) : p.reject(results[i].value)));
 	}
 
 	private read<T>(fn: () => T): T {
@@ -158,7 +195,7 @@ export class SqliteStore implements CouponStore {
 	}
 
 	async appendEvent(event: LedgerEvent): Promise<void> {
-		this.tx(() => this.append(event, event.type, event.count, event.reason));
+		await this.tx(() => this.append(event, event.type, event.count, event.reason));
 	}
 
 	// ---------- idempotency ----------
@@ -400,8 +437,7 @@ export class SqliteStore implements CouponStore {
 
 	private useCode(req: RedeemRequest, hold: boolean): Promise<RedeemOutcome> {
 		const op = hold ? 'reserve' : 'redeem';
-		return Promise.resolve(
-			this.tx(() => {
+		return this.tx(() => {
 				if (this.isStale(req.limits)) return { status: 'stale' as const };
 				return this.idem<RedeemOutcome>(op, req.limits.campaignId, req.idempotency, () => {
 					const checked = this.checkUse(req);
@@ -435,8 +471,7 @@ export class SqliteStore implements CouponStore {
 					const after = hold ? { ...checked, reserved: checked.reserved + 1 } : { ...checked, redemptions: checked.redemptions + 1 };
 					return { status: hold ? 'reserved' : 'redeemed', unitId: req.unitId, code: after, at: now, holdUntil };
 				});
-			}),
-		);
+		});
 	}
 
 	redeem(req: RedeemRequest): Promise<RedeemOutcome> {
@@ -449,7 +484,7 @@ export class SqliteStore implements CouponStore {
 
 	// ---------- commit / release / rollback ----------
 
-	private finish(op: 'commit' | 'release' | 'rollback', req: FinishRequest): FinishOutcome {
+	private finish(op: 'commit' | 'release' | 'rollback', req: FinishRequest): Promise<FinishOutcome> {
 		const campaignId = req.unitId.slice(0, Math.max(0, req.unitId.lastIndexOf('~')));
 		return this.tx(() =>
 			this.idem<FinishOutcome>(op, campaignId, req.idempotency, () => {
@@ -667,6 +702,7 @@ export class SqliteStore implements CouponStore {
 
 	async close(): Promise<void> {
 		if (this.closed) return;
+		if (this.pending.length > 0) this.flush();
 		this.closed = true;
 		this.stmts.clear();
 		this.db.close();
