@@ -258,7 +258,7 @@ export class Engine implements CouponEngine {
 				limits: limitsOf(campaign),
 				code,
 				now,
-				event: this.draft(now, { campaignId, code: display, customerId, channel }),
+				event: this.draft(now, { campaignId, code: display, customerId: customerId ?? email, channel, data: { expiresAt: iso(code.expiresAt) } }),
 				idempotency: idemKey ? { key: idemKey, fingerprint: fp } : undefined,
 			});
 			switch (outcome.status) {
