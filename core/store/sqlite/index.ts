@@ -372,7 +372,7 @@ export class SqliteStore implements CouponStore {
 		return this.tx(() => {
 			if (this.isStale(req.limits)) return { status: 'stale' as const };
 			const issued = num(this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', req.limits.campaignId)?.issued);
-			let room = req.limits.issuance === null ? Infinity : req.limits.issuance - issued;
+			const room = req.limits.issuance === null ? Infinity : req.limits.issuance - issued;
 			const inserted: StoredCode[] = [];
 			let duplicates = 0;
 			let full = false;
