@@ -467,7 +467,9 @@ export class Engine implements CouponEngine {
 			return rejected(found, null);
 		}
 		let loaded = found;
-		const fp = fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs]);
+		const fp = use.idempotencyKey
+			? fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs])
+			: '';
 		const idempotency: IdempotencyClaim | undefined = use.idempotencyKey ? { key: use.idempotencyKey, fingerprint: fp } : undefined;
 		for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
 			const now = this.now();
