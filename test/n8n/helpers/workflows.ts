@@ -5,6 +5,7 @@ import { PACKAGE, TestNodeTypes } from './harness';
 import type { WorkflowJson } from './harness';
 import { Coupon } from '../../../nodes/n8n/Coupon/Coupon.node';
 import { CouponPlatform } from '../../../nodes/n8n/CouponPlatform/CouponPlatform.node';
+import { CouponTrigger } from '../../../nodes/n8n/CouponTrigger/CouponTrigger.node';
 import { CouponWebhookTrigger } from '../../../nodes/n8n/CouponWebhookTrigger/CouponWebhookTrigger.node';
 
 export const COUPON = `${PACKAGE}.coupon`;
@@ -51,5 +52,5 @@ export function platformTypes(): TestNodeTypes {
 
 /** Every node of the package. */
 export function allTypes(): TestNodeTypes {
-	return platformTypes().add(WEBHOOK_TRIGGER, new CouponWebhookTrigger());
+	return platformTypes().add(WEBHOOK_TRIGGER, new CouponWebhookTrigger()).add(TRIGGER, new CouponTrigger());
 }

@@ -1,8 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CouponEngine } from '../../../../../../core/api';
 import { runCouponOperation } from '../../../../../../core/hosts/operations';
+import type { JsonObject } from '../../../../../../core/hosts/operations';
+import type { StoredCustomer } from '../../../../../../core/types';
+import { getTriggers } from '../../../../shared/triggers';
 import type { ItemParameters } from '../../helpers/parameters';
 import { toItems } from '../../helpers/parameters';
 import { emailOption, metadataOption, timeZoneOption } from '../fields';
@@ -67,6 +70,46 @@ const properties: INodeProperties[] = [
 			{ ...timeZoneOption, description: 'The customer’s time zone: birthdays fire on the day where the customer lives' },
 		],
 	},
+	{
+		displayName: 'Milestone Triggers',
+		name: 'milestoneOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'How the customer’s birthday and renewal are scheduled for the Coupon Trigger (Customer Milestone)',
+		options: [
+			{
+				displayName: 'At (Local Time)',
+				name: 'time',
+				type: 'string',
+				default: '09:00',
+				placeholder: 'HH:mm',
+				description: 'Time of day in the customer’s time zone',
+			},
+			{
+				displayName: 'Days Before',
+				name: 'daysBefore',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description: 'Fire this many days ahead of the birthday or renewal',
+			},
+			{
+				displayName: 'Schedule Milestones',
+				name: 'schedule',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to schedule the birthday and renewal of this customer for Coupon Triggers',
+			},
+			{
+				displayName: 'Trigger Scope',
+				name: 'scope',
+				type: 'string',
+				default: 'default',
+				description: 'The Trigger Scope of the Coupon Trigger that should fire them',
+			},
+		],
+	},
 ];
 
 const displayOptions = { show: { resource: ['customer'], operation: ['upsert'] } };
@@ -80,5 +123,23 @@ export async function execute(
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
 	const args = params.args(itemIndex, ['customerId'], ['additionalFields']);
-	return toItems(await runCouponOperation(engine, 'customer', 'upsert', args));
+	const stored = (await runCouponOperation(engine, 'customer', 'upsert', args)) as unknown as StoredCustomer;
+	const milestones = params.get<IDataObject>('milestoneOptions', itemIndex, {});
+	if (milestones.schedule === false) return toItems(stored as unknown as JsonObject);
+	const scope = typeof milestones.scope === 'string' && milestones.scope.trim() !== '' ? milestones.scope.trim() : 'default';
+	const annual = {
+		daysBefore: typeof milestones.daysBefore === 'number' ? milestones.daysBefore : 0,
+		time: typeof milestones.time === 'string' && milestones.time !== '' ? milestones.time : '09:00',
+	};
+	const triggers = await getTriggers(this, scope);
+	const next = await triggers.scheduleCustomer(stored, { birthday: annual, renewal: annual });
+	const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+	return [
+		{
+			json: {
+				...(stored as unknown as IDataObject),
+				milestones: { scope, birthday: iso(next.birthday), renewal: iso(next.renewal) },
+			},
+		},
+	];
 }
