@@ -7,3 +7,7 @@ declare module '@node-red/nodes/core/function/*' {
 	const init: (RED: unknown) => unknown;
 	export = init;
 }
+declare module '@node-red/nodes/core/network/*' {
+	const init: (RED: unknown) => unknown;
+	export = init;
+}
