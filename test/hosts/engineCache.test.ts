@@ -6,7 +6,7 @@ import { acquireEngine, engineFingerprint, openEngineCount, releaseEngine } from
 
 describe('engine cache', () => {
 	let dir: string;
-	let store: StoreOptions;
+	let store: StoreOptions & { type: 'sqlite' };
 
 	beforeEach(() => {
 		dir = mkdtempSync(join(tmpdir(), 'ck-cache-'));

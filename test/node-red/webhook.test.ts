@@ -35,7 +35,7 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon w
 
 	function post(path: string, body: unknown, headers: Record<string, string> = {}, sign = true, t = Math.floor(NOW / 1000)): Promise<Response> {
 		const raw = typeof body === 'string' ? body : JSON.stringify(body);
-		const signature = sign ? { 'X-Coupon-Kit-Signature': signatureHeaderValue(SECRET, t, raw) } : {};
+		const signature: Record<string, string> = sign ? { 'X-Coupon-Kit-Signature': signatureHeaderValue(SECRET, t, raw) } : {};
 		return fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signature, ...headers }, body: raw });
 	}
 
