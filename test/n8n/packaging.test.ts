@@ -32,8 +32,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	// The packed copy has its own module instances: let go of what they opened.
-	const store = require(join(packageDir, 'dist/nodes/n8n/shared/store.js')) as { releaseAllEngines(): Promise<void> };
-	const triggers = require(join(packageDir, 'dist/nodes/n8n/shared/triggers.js')) as { closeAllTriggers(): Promise<void> };
+	const store = (await import(join(packageDir, 'dist/nodes/n8n/shared/store.js'))) as { releaseAllEngines(): Promise<void> };
+	const triggers = (await import(join(packageDir, 'dist/nodes/n8n/shared/triggers.js'))) as { closeAllTriggers(): Promise<void> };
 	await triggers.closeAllTriggers();
 	await store.releaseAllEngines();
 });
