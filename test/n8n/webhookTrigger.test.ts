@@ -136,7 +136,12 @@ describe.each(STORES)('Coupon Webhook Trigger on the %s store', (_kind, makeStor
 	});
 
 	test('cart activity arms abandonment; a checkout ends it', async () => {
-		const send = trigger({ events: ['cartActivity'], abandonAfterMinutes: 30 });
+		const quiet = trigger({ events: ['cartActivity'], abandonAfterMinutes: 30 });
+		const armedQuietly = await quiet(signed({ kind: 'cart', cartId: 'k0', value: 10, at: new Date(Date.now()).toISOString() }));
+		expect(armedQuietly.result.workflowData).toBeUndefined();
+		expect(armedQuietly.result.webhookResponse).toMatchObject({ received: true, emitted: 0, cart: { cartId: 'k0', state: 'open', stale: false } });
+
+		const send = trigger({ events: ['cartActivity'], abandonAfterMinutes: 30, options: { scope, outputCartEvents: true } });
 		const at = Date.now();
 		const armed = await send(signed({ kind: 'cart', cartId: 'k1', customerId: 'ann', value: 80, currency: 'EUR', at: new Date(at).toISOString() }));
 		expect(emitted(armed)).toEqual([

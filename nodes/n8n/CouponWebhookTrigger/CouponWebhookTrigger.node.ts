@@ -51,7 +51,7 @@ export class CouponWebhookTrigger implements INodeType {
 					{
 						name: 'Cart Activity',
 						value: 'cartActivity',
-						description: 'A cart changed: arms (or ends) its abandonment timer for the Coupon Trigger',
+						description: 'A cart changed: arms (or ends) its abandonment timer for the Coupon Trigger (Cart Abandoned)',
 					},
 					{
 						name: 'Nth Purchase',
@@ -195,6 +195,14 @@ export class CouponWebhookTrigger implements INodeType {
 						type: 'number',
 						default: 0,
 						description: 'No second abandoned-cart firing for the same customer within this many days',
+					},
+					{
+						displayName: 'Output Cart Events',
+						name: 'outputCartEvents',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether each tracked cart event also starts this workflow. Off: carts are only armed, and the Coupon Trigger fires when one is abandoned.',
 					},
 					{
 						displayName: 'Redemption Channel',

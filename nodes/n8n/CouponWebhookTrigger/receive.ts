@@ -102,14 +102,11 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 			minValue: typeof options.minValue === 'number' ? options.minValue : 0,
 			quietDays: typeof options.quietDays === 'number' ? options.quietDays : 0,
 		});
-		if (!tracked.stale) {
-			items.push({
-				event: 'cartActivity',
-				...cartJson(cart),
-				state: tracked.state,
-				abandonedAt: iso(tracked.deadline),
-			});
+		const summary = { cartId: cart.cartId, state: tracked.state, abandonedAt: iso(tracked.deadline), stale: tracked.stale };
+		if (tracked.stale || options.outputCartEvents !== true) {
+			return { webhookResponse: { received: true, emitted: 0, cart: summary } };
 		}
+		items.push({ event: 'cartActivity', ...cartJson(cart), state: tracked.state, abandonedAt: summary.abandonedAt });
 	} else {
 		if (!ORDER_EVENTS.some((e) => events.includes(e))) return ignored('order events are not selected on this trigger');
 		const order = normaliseOrder(body, normalise);
