@@ -190,19 +190,19 @@ export class CouponWebhookTrigger implements INodeType {
 						description: 'Carts worth less never count as abandoned',
 					},
 					{
-						displayName: 'Quiet Days',
-						name: 'quietDays',
-						type: 'number',
-						default: 0,
-						description: 'No second abandoned-cart firing for the same customer within this many days',
-					},
-					{
 						displayName: 'Output Cart Events',
 						name: 'outputCartEvents',
 						type: 'boolean',
 						default: false,
 						description:
 							'Whether each tracked cart event also starts this workflow. Off: carts are only armed, and the Coupon Trigger fires when one is abandoned.',
+					},
+					{
+						displayName: 'Quiet Days',
+						name: 'quietDays',
+						type: 'number',
+						default: 0,
+						description: 'No second abandoned-cart firing for the same customer within this many days',
 					},
 					{
 						displayName: 'Redemption Channel',
