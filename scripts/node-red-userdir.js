@@ -1,0 +1,114 @@
+// Puts the packed Coupon Kit into a Node-RED user directory and runs Node-RED on it, headless.
+// Used by `npm start`, the packaged-install test and the browser test.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function npm(args, cwd) {
+	// npm_execpath is set when we run under npm; fall back to the npm next to this Node.
+	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
+	const [cmd, argv] = cli ? [process.execPath, [cli, ...args]] : ['npm', args];
+	return execFileSync(cmd, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'true' } });
+}
+
+/** `npm pack` of the built project into `destDir`; returns the tarball path. */
+function packProject(destDir) {
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'node-red'))) {
+		throw new Error('dist/ has no Node-RED nodes: run `npm run build` first');
+	}
+	fs.mkdirSync(destDir, { recursive: true });
+	const out = npm(['pack', '--json', '--pack-destination', destDir], ROOT);
+	const [info] = JSON.parse(out);
+	return path.join(destDir, info.filename);
+}
+
+/**
+ * Installs the tarball into the user directory the way `npm install` in ~/.node-red does. The n8n
+ * peer dependency is not needed by Node-RED, so peers are not installed.
+ */
+function installInto(userDir, tarball) {
+	fs.mkdirSync(userDir, { recursive: true });
+	const pkg = path.join(userDir, 'package.json');
+	if (!fs.existsSync(pkg)) {
+		fs.writeFileSync(pkg, `${JSON.stringify({ name: 'node-red-project', description: 'Coupon Kit on Node-RED', version: '0.0.1', private: true }, null, 2)}\n`);
+	}
+	npm(['install', '--no-audit', '--no-fund', '--omit=dev', '--legacy-peer-deps', '--prefer-offline', tarball], userDir);
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/** A settings file that keeps Node-RED on the loopback interface. */
+function writeSettings(userDir, extra = {}) {
+	const settings = { uiHost: '127.0.0.1', flowFile: 'flows.json', flowFilePretty: true, logging: { console: { level: 'info', metrics: false, audit: false } }, ...extra };
+	fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, '\t')};\n`);
+}
+
+/**
+ * Starts Node-RED on the user directory; resolves once the flows are started, with `url` and `stop()`.
+ * Output goes to `log` (a function per line) and is kept in `output` for error messages.
+ */
+function startNodeRed({ userDir, port, log = () => undefined, timeoutMs = 60000 }) {
+	const red = require.resolve('node-red/red.js', { paths: [ROOT] });
+	const child = spawn(process.execPath, [red, '-u', userDir, '-p', String(port), '--no-telemetry'], {
+		cwd: userDir,
+		env: { ...process.env, NODE_OPTIONS: '' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const output = [];
+	const url = `http://127.0.0.1:${port}`;
+	const stop = () =>
+		new Promise((resolve) => {
+			if (child.exitCode !== null || child.signalCode !== null) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+		});
+	const ready = new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			reject(new Error(`Node-RED did not start within ${timeoutMs} ms:\n${output.join('\n')}`));
+			void stop();
+		}, timeoutMs);
+		const onLine = (line) => {
+			output.push(line);
+			log(line);
+			if (/Started flows/.test(line)) {
+				clearTimeout(timer);
+				resolve({ url, stop, child, output });
+			}
+		};
+		for (const stream of [child.stdout, child.stderr]) {
+			let rest = '';
+			stream.setEncoding('utf8');
+			stream.on('data', (chunk) => {
+				const lines = (rest + chunk).split('\n');
+				rest = lines.pop();
+				lines.forEach(onLine);
+			});
+		}
+		child.once('exit', (code, signal) => {
+			clearTimeout(timer);
+			reject(new Error(`Node-RED exited (${code ?? signal}) before starting:\n${output.join('\n')}`));
+		});
+	});
+	return ready;
+}
+
+function tempDir(prefix) {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+module.exports = { ROOT, packProject, installInto, freePort, writeSettings, startNodeRed, tempDir };
