@@ -12,5 +12,5 @@ export interface RunningNodeRed {
 	child: ChildProcess;
 	output: string[];
 }
-export function startNodeRed(options: { userDir: string; port: number; log?: (line: string) => void; timeoutMs?: number }): Promise<RunningNodeRed>;
+export function startNodeRed(options: { userDir: string; port: number; log?: (line: string) => void; timeoutMs?: number; redJs?: string }): Promise<RunningNodeRed>;
 export function tempDir(prefix: string): string;

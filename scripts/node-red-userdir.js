@@ -62,8 +62,9 @@ function writeSettings(userDir, extra = {}) {
  * Starts Node-RED on the user directory; resolves once the flows are started, with `url` and `stop()`.
  * Output goes to `log` (a function per line) and is kept in `output` for error messages.
  */
-function startNodeRed({ userDir, port, log = () => undefined, timeoutMs = 60000 }) {
-	const red = require.resolve('node-red/red.js', { paths: [ROOT] });
+function startNodeRed({ userDir, port, log = () => undefined, timeoutMs = 60000, redJs }) {
+	// COUPON_KIT_NODE_RED_JS=/path/to/node-red/red.js runs another Node-RED (e.g. 4.x) than the devDependency.
+	const red = redJs || process.env.COUPON_KIT_NODE_RED_JS || require.resolve('node-red/red.js', { paths: [ROOT] });
 	const child = spawn(process.execPath, [red, '-u', userDir, '-p', String(port), '--no-telemetry'], {
 		cwd: userDir,
 		env: { ...process.env, NODE_OPTIONS: '' },
