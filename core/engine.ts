@@ -83,6 +83,15 @@ interface LoadedCampaign {
 	campaign: Campaign;
 	format: CodeFormat;
 	generator: CodeGenerator;
+	/** Lookup key of a code this campaign generated (cheaper than normaliseCode: only ASCII separators can occur). */
+	keyOf: (display: string) => string;
+}
+
+const ASCII_SEPARATORS = /[ \-_.]/g;
+const NO_METADATA: Record<string, unknown> = Object.freeze({});
+
+function keyMaker(format: CodeFormat): (display: string) => string {
+	return /[ \-_.]/.test(format.pattern) ? (display) => display.replace(ASCII_SEPARATORS, '') : (display) => display;
 }
 
 interface UseContext {
@@ -191,7 +200,7 @@ export class Engine implements CouponEngine {
 		const known = this.campaigns.get(campaign.id);
 		if (known && known.campaign.version === campaign.version) return known;
 		const format = compileFormat(campaign.code, 'code');
-		const loaded = { campaign, format, generator: known?.generator ?? new CodeGenerator(format) };
+		const loaded = { campaign, format, generator: known?.generator ?? new CodeGenerator(format), keyOf: keyMaker(format) };
 		this.campaigns.set(campaign.id, loaded);
 		return loaded;
 	}
@@ -241,7 +250,7 @@ export class Engine implements CouponEngine {
 			}
 			const display = loaded.generator.next();
 			const code: StoredCode = {
-				key: normaliseCode(display),
+				key: loaded.keyOf(display),
 				code: display,
 				campaignId,
 				customerId,
@@ -707,21 +716,28 @@ export class Engine implements CouponEngine {
 		}
 		let made = 0;
 		let dryRuns = 0;
+		let pool: StoredCode[] = new Array(Math.min(batchSize, count));
 		while (made < count) {
 			const now = this.now();
 			const want = Math.min(batchSize, count - made);
-			const seen = new Set<string>();
-			const codes: StoredCode[] = [];
+			// Repeated keys (in the batch or already stored) are skipped by the store and made up next round.
+			// The code objects are reused from batch to batch: a million short-lived objects would make the
+			// heap grow far beyond what the batches hold.
+			const codes = pool.length === want ? pool : (pool = pool.slice(0, want));
 			const expiresAt = codeExpiry(loaded.campaign, now);
-			while (codes.length < want) {
+			for (let i = 0; i < want; i++) {
 				const display = loaded.generator.next();
-				const key = normaliseCode(display);
-				if (seen.has(key)) continue;
-				seen.add(key);
-				codes.push({
-					key, code: display, campaignId, customerId: null, email: null, channel,
-					issuedAt: now, expiresAt, voidedAt: null, redemptions: 0, reserved: 0, metadata: {},
-				});
+				let c = codes[i];
+				if (!c) {
+					c = codes[i] = {
+						key: '', code: '', campaignId, customerId: null, email: null, channel,
+						issuedAt: 0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: NO_METADATA,
+					};
+				}
+				c.key = loaded.keyOf(display);
+				c.code = display;
+				c.issuedAt = now;
+				c.expiresAt = expiresAt;
 			}
 			const outcome = await this.store.insertGenerated({
 				limits: limitsOf(loaded.campaign),

@@ -10,6 +10,7 @@ const dist = join(__dirname, '..', '..', 'dist', 'core');
 const GENERATE = Number(process.env.BENCH_GENERATE ?? 1_000_000);
 const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 20_000);
 const VALIDATES = Number(process.env.BENCH_VALIDATES ?? 20_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 50_000);
 
 function seconds(fn) {
 	const t = process.hrtime.bigint();
@@ -30,7 +31,7 @@ async function generateChild(path, count) {
 	await engine.createCampaign({ id: 'bulk', code: { length: 10 }, discount: { type: 'percent', value: 10 } });
 	const t = process.hrtime.bigint();
 	let n = 0;
-	for await (const batch of engine.generate({ campaignId: 'bulk', count, batchSize: 10_000 })) n += batch.length;
+	for await (const batch of engine.generate({ campaignId: 'bulk', count, batchSize: BATCH })) n += batch.length;
 	const secs = Number(process.hrtime.bigint() - t) / 1e9;
 	await engine.close();
 	return { secs, n, maxRssMb: process.resourceUsage().maxRSS / 1024 };

@@ -118,10 +118,21 @@ export class RedisStore implements CouponStore {
 		if (this.closed) throw new StoreError('the Redis store is closed', false);
 		if (this.client.status !== 'ready') await this.whenReady();
 		try {
-			return await fn();
+			return await (this.client.isCluster ? this.deadline(fn()) : fn());
 		} catch (err) {
 			throw this.errors.wrap(err);
 		}
+	}
+
+	/** A Cluster client queues while it re-learns the slots, where no command timeout applies: bound the wait. */
+	private deadline<T>(p: Promise<T>): Promise<T> {
+		let timer: NodeJS.Timeout | undefined;
+		return Promise.race([
+			p,
+			new Promise<never>((_resolve, reject) => {
+				timer = setTimeout(() => reject(new Error('Command timed out')), this.errors.timeoutMs);
+			}),
+		]).finally(() => clearTimeout(timer));
 	}
 
 	private whenReady(): Promise<void> {
@@ -768,7 +779,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 		const clusterOptions: ClusterOptions = {
 			lazyConnect: true,
 			enableAutoPipelining: true,
-			enableOfflineQueue: false,
+			// The cluster's own ready check goes through its queue; calls wait for `ready` in run() instead.
 			clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
 			redisOptions: connection,
 		};

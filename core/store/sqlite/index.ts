@@ -45,7 +45,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 function rowToCode(r: Row, reserved: number): StoredCode {
 	return {
 		key: String(r.key),
-		code: String(r.code),
+		code: r.code === null ? String(r.key) : String(r.code),
 		campaignId: String(r.campaign_id),
 		customerId: str(r.customer_id),
 		email: str(r.email),
@@ -79,7 +79,7 @@ function rowToCustomer(r: Row): StoredCustomer {
 	return JSON.parse(String(r.data)) as StoredCustomer;
 }
 
-const CHUNK = 100;
+const CHUNK = 500;
 const CHUNK_VALUES = new Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ');
 
 class Rejected {
@@ -326,7 +326,7 @@ export class SqliteStore implements CouponStore {
 			this.run(
 				`INSERT OR IGNORE INTO codes (key, code, campaign_id, customer_id, email, channel, issued_at, expires_at, voided_at, redemptions, metadata)
 				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?)`,
-				c.key, c.code, c.campaignId, c.customerId, c.email, c.channel, c.issuedAt, c.expiresAt,
+				c.key, c.code === c.key ? null : c.code, c.campaignId, c.customerId, c.email, c.channel, c.issuedAt, c.expiresAt,
 				Object.keys(c.metadata).length === 0 ? null : JSON.stringify(c.metadata),
 			) === 1
 		);
@@ -336,7 +336,7 @@ export class SqliteStore implements CouponStore {
 	private insertChunk(chunk: StoredCode[]): boolean {
 		if (chunk.length !== CHUNK) return false;
 		const params: SqlValue[] = [];
-		for (const c of chunk) params.push(c.key, c.code, c.campaignId, c.channel, c.issuedAt, c.expiresAt);
+		for (const c of chunk) params.push(c.key, c.code === c.key ? null : c.code, c.campaignId, c.channel, c.issuedAt, c.expiresAt);
 		this.db.exec('SAVEPOINT chunk');
 		const changes = this.run(
 			`INSERT OR IGNORE INTO codes (key, code, campaign_id, channel, issued_at, expires_at) VALUES ${CHUNK_VALUES}`,
@@ -376,7 +376,8 @@ export class SqliteStore implements CouponStore {
 			const inserted: StoredCode[] = [];
 			let duplicates = 0;
 			let full = false;
-			let candidates = req.codes;
+			// In key order the b-tree is walked once from left to right instead of jumping about.
+			let candidates = req.codes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 			if (candidates.length > room) {
 				candidates = candidates.slice(0, Math.max(0, room));
 				full = true;
@@ -442,8 +443,9 @@ export class SqliteStore implements CouponStore {
 				return this.idem<RedeemOutcome>(op, req.limits.campaignId, req.idempotency, () => {
 					const checked = this.checkUse(req);
 					if (checked instanceof Rejected) {
-						const stored = this.get('SELECT code FROM codes WHERE key = ?', req.codeKey);
-						this.append(req.event, 'rejected', 1, checked.reason, { amount: null, code: str(stored?.code) ?? req.event.code });
+						const stored = this.get('SELECT key, code FROM codes WHERE key = ?', req.codeKey);
+						const shown = stored ? (str(stored.code) ?? String(stored.key)) : req.event.code;
+						this.append(req.event, 'rejected', 1, checked.reason, { amount: null, code: shown });
 						return { status: 'rejected', reason: checked.reason };
 					}
 					const { limits, now } = req;
@@ -743,13 +745,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
 		// Smaller pages: a redeem dirties several pages and each is written whole to the WAL at commit.
 		// Only a new, empty file takes it (before WAL is switched on).
-		db.exec('PRAGMA page_size = 2048');
+		db.exec('PRAGMA page_size = 4096');
 		db.exec('PRAGMA journal_mode = WAL');
 		db.exec(`PRAGMA synchronous = ${synchronous}`);
 		// Fewer, larger checkpoints: every checkpoint syncs, and a redeem touches several pages.
 		db.exec('PRAGMA wal_autocheckpoint = 10000');
-		db.exec('PRAGMA mmap_size = 268435456');
-		db.exec('PRAGMA cache_size = -65536');
 	} catch (err) {
 		const message = (err as Error).message;
 		throw new StoreError(`cannot open the coupon database at "${path}": ${message}`, false, { cause: err });

@@ -17,7 +17,8 @@ export const MIGRATIONS: readonly string[] = [
 	) WITHOUT ROWID;
 	CREATE TABLE IF NOT EXISTS codes (
 		key TEXT PRIMARY KEY,
-		code TEXT NOT NULL,
+		-- NULL when the code is shown exactly as its key
+		code TEXT,
 		campaign_id TEXT NOT NULL,
 		customer_id TEXT,
 		email TEXT,
@@ -75,7 +76,6 @@ export const MIGRATIONS: readonly string[] = [
 		data TEXT
 	);
 	CREATE INDEX IF NOT EXISTS events_at ON events (at);
-	CREATE INDEX IF NOT EXISTS codes_campaign ON codes (campaign_id);
 	CREATE INDEX IF NOT EXISTS units_campaign ON units (campaign_id, state);
 	CREATE TABLE IF NOT EXISTS idempotency (
 		op TEXT NOT NULL,
