@@ -699,7 +699,7 @@ export class Engine implements CouponEngine {
 		const campaignId = identifier(args.campaignId, 'campaignId');
 		const count = optionalNumber(args.count, 'count', { min: 1, max: 10_000_000, integer: true });
 		if (count === null) throw new InvalidArgumentError('count', 'is required');
-		const batchSize = optionalNumber(args.batchSize, 'batchSize', { min: 1, max: 100_000, integer: true }) ?? 1000;
+		const batchSize = optionalNumber(args.batchSize, 'batchSize', { min: 1, max: 100_000, integer: true }) ?? 10_000;
 		const channel = optionalString(args.channel, 'channel', 64);
 		return this.generateBatches(campaignId, count, batchSize, channel);
 	}

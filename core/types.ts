@@ -385,7 +385,7 @@ export interface StoredCustomer extends Required<Omit<CustomerProfile, 'metadata
 export interface GenerateInput {
 	campaignId: string;
 	count: number;
-	/** Codes per yielded batch (default 1000). */
+	/** Codes per yielded batch, each stored in one transaction (default 10,000; at most 100,000). */
 	batchSize?: number;
 	channel?: string;
 }
