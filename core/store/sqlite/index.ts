@@ -272,9 +272,9 @@ export class SqliteStore implements CouponStore {
 		return str(this.read(() => this.get('SELECT campaign_id FROM codes WHERE key = ?', codeKey))?.campaign_id);
 	}
 
-	/** Most campaigns have no live hold at all: one indexed look-up spares the counting queries. */
+	/** Most campaigns have no live hold at all: the counters row says so without counting. */
 	private anyLiveHold(campaignId: string, now: number): boolean {
-		return num(this.get('SELECT MAX(hold_until) AS m FROM holds WHERE campaign_id = ?', campaignId)?.m) > now;
+		return num(this.get('SELECT hold_until_max FROM campaign_counters WHERE campaign_id = ?', campaignId)?.hold_until_max) > now;
 	}
 
 	private liveHolds(codeKey: string, now: number): number {
@@ -406,9 +406,15 @@ export class SqliteStore implements CouponStore {
 
 	// ---------- redeem / reserve ----------
 
-	private checkUse(req: RedeemRequest): StoredCode | Rejected {
+	/** The stored version, redeemed counter and newest hold of the campaign, in one read. */
+	private counters(campaignId: string): { version: number; redeemed: number; holdUntilMax: number } | null {
+		const row = this.get('SELECT version, redeemed, hold_until_max FROM campaign_counters WHERE campaign_id = ?', campaignId);
+		return row ? { version: num(row.version), redeemed: num(row.redeemed), holdUntilMax: num(row.hold_until_max) } : null;
+	}
+
+	private checkUse(req: RedeemRequest, counters: { redeemed: number; holdUntilMax: number }): StoredCode | Rejected {
 		const { limits, now } = req;
-		const holds = this.anyLiveHold(limits.campaignId, now);
+		const holds = counters.holdUntilMax > now;
 		const code = this.codeRow(req.codeKey, now, holds);
 		if (!code || code.campaignId !== limits.campaignId) return new Rejected('NOT_FOUND');
 		if (code.voidedAt !== null) return new Rejected('VOIDED');
@@ -420,7 +426,12 @@ export class SqliteStore implements CouponStore {
 		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now, holds) >= limits.perCustomer) {
 			return new Rejected('CUSTOMER_LIMIT_REACHED');
 		}
-		if (limits.total !== null && this.campaignUsed(limits.campaignId, now, holds) >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
+		if (limits.total !== null) {
+			const held = holds
+				? num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', limits.campaignId, now)?.n)
+				: 0;
+			if (counters.redeemed + held >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
+		}
 		return code;
 	}
 
@@ -439,9 +450,10 @@ export class SqliteStore implements CouponStore {
 	private useCode(req: RedeemRequest, hold: boolean): Promise<RedeemOutcome> {
 		const op = hold ? 'reserve' : 'redeem';
 		return this.tx(() => {
-				if (this.isStale(req.limits)) return { status: 'stale' as const };
+				const counters = this.counters(req.limits.campaignId);
+				if (!counters || counters.version !== req.limits.campaignVersion) return { status: 'stale' as const };
 				return this.idem<RedeemOutcome>(op, req.limits.campaignId, req.idempotency, () => {
-					const checked = this.checkUse(req);
+					const checked = this.checkUse(req, counters);
 					if (checked instanceof Rejected) {
 						const stored = this.get('SELECT key, code FROM codes WHERE key = ?', req.codeKey);
 						const shown = stored ? (str(stored.code) ?? String(stored.key)) : req.event.code;
@@ -465,6 +477,10 @@ export class SqliteStore implements CouponStore {
 								req.unitId, limits.campaignId, req.codeKey, key, holdUntil,
 							);
 						}
+						this.run(
+							'UPDATE campaign_counters SET hold_until_max = MAX(hold_until_max, ?) WHERE campaign_id = ?',
+							holdUntil, limits.campaignId,
+						);
 						this.append(req.event, 'reserved', 1, null, { code: checked.code, data: { ...data, holdUntil } });
 					} else {
 						this.countRedemption(limits.campaignId, req.codeKey, req.customerKeys, 1);

@@ -13,7 +13,9 @@ export const MIGRATIONS: readonly string[] = [
 		campaign_id TEXT PRIMARY KEY,
 		version INTEGER NOT NULL,
 		issued INTEGER NOT NULL DEFAULT 0,
-		redeemed INTEGER NOT NULL DEFAULT 0
+		redeemed INTEGER NOT NULL DEFAULT 0,
+		-- latest hold_until of any reservation ever made: when it is past, no hold can be live
+		hold_until_max INTEGER NOT NULL DEFAULT 0
 	) WITHOUT ROWID;
 	CREATE TABLE IF NOT EXISTS codes (
 		key TEXT PRIMARY KEY,
