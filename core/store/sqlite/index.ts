@@ -1,7 +1,5 @@
 // The embedded store: one SQLite file (node:sqlite), WAL, every operation one `BEGIN IMMEDIATE` transaction,
 // so several processes may share the file.
-import { closeSync, existsSync, chmodSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
@@ -34,7 +32,8 @@ import type {
 	VoidOutcome,
 	VoidRequest,
 } from '../types';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { openDatabaseFile, migrateSchema } from './connection';
+import { MIGRATIONS } from './schema';
 
 type Row = Record<string, unknown>;
 type SqlValue = string | number | null;
@@ -743,61 +742,7 @@ function wrapSqliteError(err: unknown): Error {
 
 /** Opens (and creates or migrates) the database file. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
-	const path = options.path;
-	if (typeof path !== 'string' || path.trim() === '') throw new InvalidArgumentError('store.path', 'is required');
-	const busyTimeout = options.busyTimeoutMs ?? 5000;
-	if (!Number.isInteger(busyTimeout) || busyTimeout < 0) throw new InvalidArgumentError('store.busyTimeoutMs', 'must be a whole number ≥ 0');
-	const synchronous = options.synchronous ?? 'NORMAL';
-	if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new InvalidArgumentError('store.synchronous', 'must be NORMAL or FULL');
-	const { DatabaseSync } = await import('node:sqlite');
-	let db: DatabaseSync;
-	try {
-		if (path !== ':memory:') {
-			mkdirSync(dirname(path), { recursive: true });
-			// Owner-only from the first byte: codes are money-like.
-			if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-		}
-		db = new DatabaseSync(path);
-		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
-		// Smaller pages: a redeem dirties several pages and each is written whole to the WAL at commit.
-		// Only a new, empty file takes it (before WAL is switched on).
-		db.exec('PRAGMA page_size = 4096');
-		db.exec('PRAGMA journal_mode = WAL');
-		db.exec(`PRAGMA synchronous = ${synchronous}`);
-		// Fewer, larger checkpoints: every checkpoint syncs, and a redeem touches several pages.
-		db.exec('PRAGMA wal_autocheckpoint = 10000');
-	} catch (err) {
-		const message = (err as Error).message;
-		throw new StoreError(`cannot open the coupon database at "${path}": ${message}`, false, { cause: err });
-	}
-	try {
-		migrate(db);
-		if (path !== ':memory:') {
-			for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
-		}
-	} catch (err) {
-		db.close();
-		throw new StoreError(`the file at "${path}" is not a usable coupon database: ${(err as Error).message}`, false, { cause: err });
-	}
+	const db = await openDatabaseFile(options, 'coupon database');
+	migrateSchema(db, options.path, 'meta', MIGRATIONS, 'coupon database');
 	return new SqliteStore(db);
-}
-
-function migrate(db: DatabaseSync): void {
-	db.exec('BEGIN IMMEDIATE');
-	try {
-		db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-		const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
-		const current = row ? Number(row.value) : 0;
-		if (current > SCHEMA_VERSION) {
-			throw new Error(`it was written by a newer Coupon Kit (schema ${current}); upgrade the package`);
-		}
-		for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
-		db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-			String(SCHEMA_VERSION),
-		);
-		db.exec('COMMIT');
-	} catch (err) {
-		db.exec('ROLLBACK');
-		throw err;
-	}
 }

@@ -1,5 +1,4 @@
-// Tables of the embedded store. Bump SCHEMA_VERSION and add a step to MIGRATIONS for every change.
-export const SCHEMA_VERSION = 1;
+// Tables of the embedded store. Every change is a new step appended to MIGRATIONS (its length is the version).
 
 export const MIGRATIONS: readonly string[] = [
 	`

@@ -1,12 +1,11 @@
 // Trigger state in the engine's SQLite file, over a connection of its own: WAL, busy_timeout, and every
 // write one BEGIN IMMEDIATE transaction, so several processes on one file claim each due entry once.
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
 import type { CartState, DueKind } from '../types';
-import { TRIGGER_MIGRATIONS, TRIGGER_SCHEMA_VERSION } from './sqliteSchema';
+import { openDatabaseFile, migrateSchema } from '../../store/sqlite/connection';
+import { TRIGGER_MIGRATIONS } from './sqliteSchema';
 import type {
 	CartRecord,
 	CartTracked,
@@ -384,53 +383,9 @@ export class SqliteTriggerStore implements TriggerStore {
 	}
 }
 
-function migrate(db: DatabaseSync): void {
-	db.exec('BEGIN IMMEDIATE');
-	try {
-		const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trig_meta'").get();
-		const row = exists ? (db.prepare("SELECT value FROM trig_meta WHERE key = 'schema_version'").get() as Row | undefined) : undefined;
-		const current = row ? Number(row.value) : 0;
-		if (current > TRIGGER_SCHEMA_VERSION) {
-			throw new Error(`its trigger tables are version ${current}, newer than this Coupon Kit understands (${TRIGGER_SCHEMA_VERSION})`);
-		}
-		for (let v = current; v < TRIGGER_SCHEMA_VERSION; v++) db.exec(TRIGGER_MIGRATIONS[v]);
-		db.prepare("INSERT INTO trig_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT DO UPDATE SET value = excluded.value").run(
-			String(TRIGGER_SCHEMA_VERSION),
-		);
-		db.exec('COMMIT');
-	} catch (err) {
-		db.exec('ROLLBACK');
-		throw err;
-	}
-}
-
 /** Opens its own connection on the engine's database file and creates the trig_ tables. */
 export async function openSqliteTriggerStore(options: SqliteStoreOptions): Promise<SqliteTriggerStore> {
-	const path = options.path;
-	if (typeof path !== 'string' || path.trim() === '') throw new InvalidArgumentError('store.path', 'is required');
-	const busyTimeout = options.busyTimeoutMs ?? 5000;
-	if (!Number.isInteger(busyTimeout) || busyTimeout < 0) throw new InvalidArgumentError('store.busyTimeoutMs', 'must be a whole number ≥ 0');
-	const synchronous = options.synchronous ?? 'NORMAL';
-	if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new InvalidArgumentError('store.synchronous', 'must be NORMAL or FULL');
-	const { DatabaseSync } = await import('node:sqlite');
-	let db: DatabaseSync;
-	try {
-		if (path !== ':memory:') {
-			mkdirSync(dirname(path), { recursive: true });
-			if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-		}
-		db = new DatabaseSync(path);
-		db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
-		db.exec('PRAGMA journal_mode = WAL');
-		db.exec(`PRAGMA synchronous = ${synchronous}`);
-	} catch (err) {
-		throw new StoreError(`cannot open the trigger database at "${path}": ${(err as Error).message}`, false, { cause: err });
-	}
-	try {
-		migrate(db);
-	} catch (err) {
-		db.close();
-		throw wrap(err);
-	}
+	const db = await openDatabaseFile(options, 'trigger database');
+	migrateSchema(db, options.path, 'trig_meta', TRIGGER_MIGRATIONS, 'trigger database');
 	return new SqliteTriggerStore(db);
 }

@@ -1,8 +1,7 @@
 // Trigger tables, beside the engine's in the same file; every name starts with trig_.
-export const TRIGGER_SCHEMA_VERSION = 1;
 
 export const TRIGGER_MIGRATIONS: string[] = [
-	`CREATE TABLE trig_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+	`CREATE TABLE IF NOT EXISTS trig_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 	-- Carts and recurring schedules (calendar, birthday, renewal). due_at is set only while something is due.
 	CREATE TABLE trig_entries (
