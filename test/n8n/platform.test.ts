@@ -17,6 +17,8 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(async () => {
 	nock.enableNetConnect();
+	// Jest gives each test file its own nock; the next file's must not meet this one's patches.
+	nock.restore();
 	await releaseAllEngines();
 });
 
