@@ -180,3 +180,21 @@ describe('credential test (methods.credentialTest on the Coupon node)', () => {
 		expect(defaultSqlitePath()).toBe(join(String(process.env.N8N_USER_FOLDER), '.n8n', 'coupon-kit.db'));
 	});
 });
+
+describe('queue mode', () => {
+	afterEach(() => {
+		delete process.env.EXECUTIONS_MODE;
+	});
+
+	test('an embedded store in queue mode gets a warning hint; Redis does not', async () => {
+		process.env.EXECUTIONS_MODE = 'queue';
+		const embedded = await runCoupon(store, { resource: 'campaign', operation: 'get', campaignId: 'spring' });
+		expect(embedded.result.run.data.resultData.runData.Coupon[0].hints).toEqual([
+			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/queue mode .* Choose Redis/) }),
+		]);
+		const redis = redisCredentials();
+		await couponJson(redis, { resource: 'campaign', operation: 'create', campaignId: 'q', discountType: 'freeShipping' });
+		const shared = await runCoupon(redis, { resource: 'campaign', operation: 'get', campaignId: 'q' });
+		expect(shared.result.run.data.resultData.runData.Coupon[0].hints ?? []).toEqual([]);
+	});
+});

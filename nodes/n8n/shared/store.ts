@@ -91,6 +91,15 @@ function describeStore(options: StoreOptions): string {
 	return `the Redis server at ${options.host ?? 'localhost'}:${options.port ?? 6379}`;
 }
 
+/**
+ * Queue-mode workers each see their own disk: an embedded store there splits coupons between workers.
+ * n8n sets EXECUTIONS_MODE=queue on main and workers alike.
+ */
+export function queueModeWarning(options: StoreOptions): string | null {
+	if (options.type !== 'sqlite' || process.env.EXECUTIONS_MODE !== 'queue') return null;
+	return 'n8n runs in queue mode but the Coupon Kit Store credential uses the embedded SQLite file: unless every worker shares that file on one machine, workers see different coupons. Choose Redis in the credential.';
+}
+
 /** Engines n8n holds: one reference per store fingerprint, kept for the life of the process. */
 const held = new Map<string, { options: StoreOptions; engine: Promise<CouponEngine> }>();
 /** Which fingerprint each credential last used, so an edited credential lets go of the old store. */

@@ -33,15 +33,6 @@ export class CouponV1 implements INodeType {
 					testedBy: 'couponKitStoreConnectionTest',
 				},
 			],
-			hints: [
-				{
-					message:
-						'Running n8n in queue mode or as several instances? Choose Redis in the Coupon Kit Store credential so every worker sees the same codes.',
-					type: 'info',
-					location: 'outputPane',
-					whenToDisplay: 'beforeExecution',
-				},
-			],
 			properties: [
 				{
 					displayName: 'Resource',

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CouponEngine } from '../../../../../core/api';
-import { getEngine } from '../../../shared/store';
+import { getStore, queueModeWarning } from '../../../shared/store';
 import { toNodeError } from '../../../shared/errors';
 import { ItemParameters } from '../helpers/parameters';
 import * as analytics from './analytics/Analytics.resource';
@@ -50,7 +50,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const returnData: INodeExecutionData[] = [];
 	let engine: CouponEngine;
 	try {
-		engine = await getEngine(this);
+		const store = await getStore(this);
+		engine = store.engine;
+		const warning = queueModeWarning(store.options);
+		if (warning) this.addExecutionHints({ message: warning, type: 'warning', location: 'outputPane' });
 	} catch (error) {
 		if (!this.continueOnFail()) throw error;
 		const message = error instanceof Error ? error.message : String(error);
