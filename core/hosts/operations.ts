@@ -287,7 +287,11 @@ function campaignFromFlat(args: OperationArgs, forUpdate: boolean): CampaignPatc
 	put(def, 'name', str(args, 'name'));
 
 	const type = str(args, 'discountType');
-	if (type !== undefined) {
+	if (type === undefined) {
+		for (const part of ['discountValue', 'discountAmount', 'discountCurrency']) {
+			if (given(args[part])) throw new InvalidArgumentError('discountType', `is required when ${part} is given`);
+		}
+	} else {
 		if (type === 'percent') {
 			const value = num(args, 'discountValue');
 			if (value === undefined) throw new InvalidArgumentError('discountValue', 'is required for a percent discount');

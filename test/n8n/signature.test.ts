@@ -131,6 +131,7 @@ describe('operation table: host fields in, named errors out', () => {
 		expect(fails('campaign', 'create', { campaignId: 'c', discountType: 'percent' })).toBe('discountValue: discountValue: is required for a percent discount');
 		expect(fails('campaign', 'update', { campaignId: 'c', codePattern: 'X-###' })).toMatch(/^codePattern: .*cannot change/);
 		expect(fails('campaign', 'update', { campaignId: 'c' })).toMatch(/^patch: .*nothing to change/);
+		expect(fails('campaign', 'update', { campaignId: 'c', discountValue: 20 })).toBe('discountType: discountType: is required when discountValue is given');
 		expect(fails('analytics', 'stats', { groupBy: 'week' })).toBe('groupBy: groupBy: must be day, channel or campaign (got "week")');
 		expect(fails('code', 'fly', {})).toBe('operation: operation: "code.fly" is not a Coupon operation');
 	});
