@@ -775,7 +775,7 @@ export class Engine implements CouponEngine {
 		for (const field of ['birthday', 'renewalDate'] as const) {
 			if (!(field in p)) continue;
 			const value = optionalString(p[field], field, 10);
-			if (value !== null && !/^(\d{4}|--)-\d{2}-\d{2}$/.test(value)) {
+			if (value !== null && !/^(\d{4}-|--)\d{2}-\d{2}$/.test(value)) {
 				throw new InvalidArgumentError(field, `"${value}" must look like 1990-04-17 (or --04-17 without a year)`);
 			}
 			if (value !== null && !DateTime.fromISO(value.replace(/^--/, '2000-')).isValid) {

@@ -600,6 +600,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				const merged = await engine.upsertCustomer({ id: 'c1', timeZone: 'Europe/Berlin' });
 				expect(merged).toMatchObject({ id: 'c1', email: 'ann@example.com', birthday: '1990-02-28', timeZone: 'Europe/Berlin', tags: ['vip'] });
 				expect((await engine.getCustomer({ email: 'ANN@example.com' }))?.id).toBe('c1');
+				expect((await engine.upsertCustomer({ id: 'c3', birthday: '--02-29' })).birthday).toBe('--02-29');
 				const err = await engine.upsertCustomer({ id: 'c2', birthday: '1990-02-30' }).catch((e: unknown) => e);
 				expect((err as InvalidArgumentError).field).toBe('birthday');
 				expect(await engine.getCustomer({ id: 'c2' })).toBeNull();
