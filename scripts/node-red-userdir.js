@@ -52,9 +52,16 @@ function freePort() {
 	});
 }
 
-/** A settings file that keeps Node-RED on the loopback interface. */
+/** A settings file that keeps Node-RED on the loopback interface and opens straight on the flow. */
 function writeSettings(userDir, extra = {}) {
-	const settings = { uiHost: '127.0.0.1', flowFile: 'flows.json', flowFilePretty: true, logging: { console: { level: 'info', metrics: false, audit: false } }, ...extra };
+	const settings = {
+		uiHost: '127.0.0.1',
+		flowFile: 'flows.json',
+		flowFilePretty: true,
+		logging: { console: { level: 'info', metrics: false, audit: false } },
+		editorTheme: { tours: false },
+		...extra,
+	};
 	fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, '\t')};\n`);
 }
 
