@@ -58,20 +58,19 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon w
 	});
 
 	it('records a signed order once, redeems its code and answers with a summary', async () => {
-		const out = await start({ event: 'order', thresholdAmount: '100', thresholdCurrency: 'EUR', purchaseNth: '1', redeemCodes: true });
+		const out = await start({ event: 'auto', thresholdAmount: '100', thresholdCurrency: 'EUR', purchaseNth: '1', redeemCodes: true });
 		const e = await engine();
 		await e.createCampaign({ id: 'spring', discount: { type: 'percent', value: 10 } });
 		const issued = await e.issue({ campaignId: 'spring', customerId: 'c-1' });
 		if (!issued.ok) throw new Error(issued.reason);
-		const order = { id: 1001, total_price: '120.00', currency: 'eur', customer: { id: 'c-1' }, discount_codes: [{ code: issued.code }] };
+		const order = { kind: 'order', id: 1001, total_price: '120.00', currency: 'eur', customer: { id: 'c-1' }, discount_codes: [{ code: issued.code }] };
 
 		const received = nextMessage(out);
 		const res = await post('/orders', order, { 'X-Coupon-Kit-Delivery': 'd-1' });
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({
-			ok: true,
+			received: true,
 			topic: 'order',
-			duplicate: false,
 			thresholdMet: true,
 			milestoneReached: 1,
 			redemptions: [{ code: issued.code, ok: true, reason: null }],
@@ -79,14 +78,18 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon w
 		const msg = await received;
 		expect(msg.topic).toBe('order');
 		expect(msg.payload).toMatchObject({ orderId: '1001', total: 120, currency: 'EUR', customerId: 'c-1', codes: [issued.code] });
+		expect(msg.couponKit).toMatchObject({ order: { thresholdMet: true, milestoneReached: 1 } });
 		expect(msg.couponKit).toMatchObject({ verified: true, deliveryId: 'd-1', order: { duplicate: false, thresholdMet: true, purchaseCount: 1 } });
 		expect(msg.rawBody).toBe(JSON.stringify(order));
 
-		const again = nextMessage(out);
-		const second = await post('/orders', order);
-		expect(await second.json()).toMatchObject({ duplicate: true, thresholdMet: false });
-		expect(((await again).couponKit as { redemptions: unknown[] }).redemptions).toEqual([]);
+		// The same order again is answered, counted nowhere, and sends nothing on: the next message out is
+		// the one of the next new order.
+		const next = nextMessage(out);
+		expect(await (await post('/orders', order)).json()).toEqual({ received: true, topic: 'order', duplicate: true });
 		expect(await e.stats({ campaignId: 'spring' })).toMatchObject({ redeemed: 1 });
+		await post('/orders', { ...order, id: 1002, discount_codes: [] });
+		expect(((await next).payload as { orderId: string }).orderId).toBe('1002');
+		expect((msg.couponKit as { redemptions: Array<{ discountAmount: number }> }).redemptions[0].discountAmount).toBe(12);
 	});
 
 	it('answers 401 to a bad or stale signature and records nothing', async () => {
@@ -113,12 +116,24 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon w
 	});
 
 	it('names the missing field of an order with 400 and refuses a body over 1 MB', async () => {
-		await start({ event: 'order' });
+		await start({ event: 'order', fields: '{"total": "amounts.gross"}' });
+		const mapped = await post('/orders', { orderId: 'o-9', currency: 'EUR', amounts: { gross: 12 } });
+		expect(mapped.status).toBe(200);
 		const res = await post('/orders', { orderId: 'o-1', currency: 'EUR' });
 		expect(res.status).toBe(400);
 		expect(await res.json()).toMatchObject({ error: 'field', message: expect.stringMatching(/total/) });
 		expect((await post('/orders', '{not json')).status).toBe(400);
 		expect((await post('/orders', { pad: 'x'.repeat(1024 * 1024) })).status).toBe(413);
+	});
+
+	it('tells orders from carts by kind or by the event header, and refuses what is neither', async () => {
+		const out = await start({ event: 'auto', verify: 'none' });
+		const first = nextMessage(out);
+		await post('/orders', { cartId: 'k-1', value: 5, currency: 'EUR' }, { 'X-Coupon-Kit-Event': 'cart.updated' }, false);
+		expect((await first).topic).toBe('cart');
+		const unknown = await post('/orders', { id: 'x' }, {}, false);
+		expect(unknown.status).toBe(400);
+		expect(await unknown.json()).toMatchObject({ error: 'kind' });
 	});
 
 	it('passes a cart event on in the trigger shape, without a signature when told so', async () => {

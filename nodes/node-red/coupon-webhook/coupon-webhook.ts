@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { Request, Response } from 'express';
-import { InvalidArgumentError } from '../../../core/errors';
+import { IdempotencyConflictError, InvalidArgumentError } from '../../../core/errors';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from '../../../core/platforms/webhook';
 import { createTriggers, normaliseCart, normaliseOrder } from '../../../core/triggers';
 import type { NormalisedOrder, OrderOutcome, RecordOrderOptions, Triggers } from '../../../core/triggers';
@@ -9,7 +9,7 @@ import { BodyTooLargeError, MAX_BODY_BYTES, readRawBody } from '../lib/body';
 import { clockOf } from '../lib/clock';
 import { errorStatus, errorText, findStore, missingStore } from '../lib/store';
 
-export const WEBHOOK_EVENTS = ['order', 'cart', 'any'] as const;
+export const WEBHOOK_EVENTS = ['auto', 'order', 'cart', 'any'] as const;
 type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 interface WebhookNodeDef extends NodeDef {
@@ -19,6 +19,8 @@ interface WebhookNodeDef extends NodeDef {
 	tolerance?: string | number;
 	event?: string;
 	currency?: string;
+	fields?: string;
+	channel?: string;
 	thresholdAmount?: string | number;
 	thresholdCurrency?: string;
 	excludeShipping?: boolean;
@@ -68,7 +70,7 @@ export default function (RED: NodeAPI): void {
 	function setUp(node: Node<WebhookCredentials>, def: WebhookNodeDef): void {
 		const clock = clockOf(RED);
 		const store = findStore(RED, def.store);
-		const event: WebhookEvent = WEBHOOK_EVENTS.includes(def.event as WebhookEvent) ? (def.event as WebhookEvent) : 'order';
+		const event: WebhookEvent = WEBHOOK_EVENTS.includes(def.event as WebhookEvent) ? (def.event as WebhookEvent) : 'auto';
 		const verify = def.verify === 'none' ? 'none' : 'signature';
 		const secret = node.credentials?.secret ?? '';
 		const tolerance = Number(def.tolerance) > 0 ? Number(def.tolerance) : undefined;
@@ -78,8 +80,10 @@ export default function (RED: NodeAPI): void {
 		if (url !== '' && !url.startsWith('/')) url = `/${url}`;
 
 		let options: RecordOrderOptions;
+		let fields: Record<string, string> | undefined;
 		try {
 			options = recordOptions(def);
+			fields = fieldPaths(def.fields);
 		} catch (err) {
 			node.status(errorStatus(err));
 			node.error(errorText(err));
@@ -131,20 +135,28 @@ export default function (RED: NodeAPI): void {
 					deliveryId: header(req, DELIVERY_HEADER) ?? null,
 					event: header(req, EVENT_HEADER) ?? null,
 				};
+				const kind = event === 'auto' ? kindOf(body, outcome.event) : event;
+				const normalise = { fields, now: clock(), defaultCurrency: def.currency?.trim() || undefined };
 				let payload: unknown = body;
-				let topic: string = event === 'any' ? (outcome.event ?? 'event') : event;
+				const topic: string = kind === 'any' ? (outcome.event ?? 'event') : kind;
 				try {
-					if (event === 'order') {
-						const order = normaliseOrder(body, { now: clock(), defaultCurrency: def.currency?.trim() || undefined });
+					if (kind === 'order') {
+						const order = normaliseOrder(body, normalise);
 						payload = order;
 						if (store) {
+							// Codes first: redeeming is idempotent per order and code, so a retried delivery
+							// (after a failure further down) replays it instead of losing it.
+							outcome.redemptions = def.redeemCodes ? await redeemCodes(order) : [];
 							const t = await openTriggers();
 							outcome.order = await t.recordOrder(order, options);
-							outcome.redemptions = def.redeemCodes && !outcome.order.duplicate ? await redeemCodes(order) : [];
+							if (outcome.order.duplicate) {
+								res.status(200).json({ received: true, topic, duplicate: true });
+								node.status({ fill: 'grey', shape: 'dot', text: `${topic} ${order.orderId}: already received` });
+								return;
+							}
 						}
-					} else if (event === 'cart') {
-						payload = normaliseCart(body, { now: clock(), defaultCurrency: def.currency?.trim() || undefined });
-						topic = 'cart';
+					} else if (kind === 'cart') {
+						payload = normaliseCart(body, normalise);
 					}
 				} catch (err) {
 					if (err instanceof InvalidArgumentError) {
@@ -161,8 +173,8 @@ export default function (RED: NodeAPI): void {
 					req: { method: req.method, url: req.originalUrl, headers: req.headers, query: req.query, ip: req.ip },
 				};
 				if (respondInFlow) msg.res = { _res: res };
-				else res.status(200).json({ ok: true, topic, ...summary(outcome) });
-				node.status({ fill: 'green', shape: 'dot', text: `${topic}${outcome.order?.duplicate ? ' (again)' : ''}` });
+				else res.status(200).json({ received: true, topic, ...summary(outcome) });
+				node.status({ fill: 'green', shape: 'dot', text: topic });
 				node.send(msg);
 			})().catch((err: unknown) => {
 				if (err instanceof HttpError) {
@@ -186,19 +198,27 @@ export default function (RED: NodeAPI): void {
 			if (!store || !order.codes?.length) return [];
 			const engine = await store.engine();
 			const results: RedeemResult[] = [];
+			const channel = def.channel?.trim() || undefined;
 			for (const code of order.codes) {
-				results.push(
-					await engine.redeem({
-						code,
-						orderId: order.orderId,
-						orderAmount: order.total,
-						currency: order.currency,
-						customerId: order.customerId,
-						email: order.email,
-						// The platform may deliver an order twice: the key makes the second a no-op.
-						idempotencyKey: `order:${order.orderId}:${code}`,
-					}),
-				);
+				try {
+					results.push(
+						await engine.redeem({
+							code,
+							orderId: order.orderId,
+							// The discount applies to the order before discounts.
+							orderAmount: order.subtotal ?? order.total + (order.discounts ?? 0),
+							currency: order.currency,
+							customerId: order.customerId,
+							email: order.email,
+							channel,
+							// The platform may deliver an order twice: the key makes the second a no-op.
+							idempotencyKey: `order:${order.orderId}:${code}`,
+						}),
+					);
+				} catch (err) {
+					// The same order came again with other amounts: its code was handled the first time.
+					if (!(err instanceof IdempotencyConflictError)) throw err;
+				}
 			}
 			return results;
 		};
@@ -254,10 +274,36 @@ export default function (RED: NodeAPI): void {
 		return options;
 	}
 
+	/** Order or cart, from the body's `kind`, the X-Coupon-Kit-Event header or the body's `topic`. */
+	function kindOf(body: unknown, eventHeader: string | null): 'order' | 'cart' {
+		const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		const said = [b.kind, eventHeader, b.topic].find((v) => typeof v === 'string' && v !== '');
+		const word = typeof said === 'string' ? said.toLowerCase() : '';
+		if (word.startsWith('order')) return 'order';
+		if (word.startsWith('cart') || word.startsWith('checkout')) return 'cart';
+		throw new HttpError(400, 'cannot tell an order from a cart', {
+			error: 'kind',
+			message: 'send "kind": "order" or "kind": "cart" (or the X-Coupon-Kit-Event header), or set "Body is" on the node',
+		});
+	}
+
+	function fieldPaths(text: string | undefined): Record<string, string> | undefined {
+		if (!text || text.trim() === '' || text.trim() === '{}') return undefined;
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			throw new InvalidArgumentError('fields', 'is not valid JSON (expected paths such as {"total": "amounts.gross"})');
+		}
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('fields', 'must be a JSON object');
+		const out: Record<string, string> = {};
+		for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (typeof v === 'string' && v !== '') out[k] = v;
+		return out;
+	}
+
 	function summary(outcome: WebhookOutcome): Record<string, unknown> {
 		const out: Record<string, unknown> = {};
 		if (outcome.order) {
-			out.duplicate = outcome.order.duplicate;
 			out.thresholdMet = outcome.order.thresholdMet;
 			out.milestoneReached = outcome.order.milestoneReached;
 		}
