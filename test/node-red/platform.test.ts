@@ -100,8 +100,9 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon p
 
 	it('sends unsigned without a secret, takes the event from msg.event and the method from the settings', async () => {
 		const { out, caught, node } = await start({ event: '' }, { method: 'PUT' }, '');
-		await run(node, out, caught, { payload: { a: 1 }, event: 'custom.thing' });
+		await run(node, out, caught, { payload: { a: 1 }, event: 'custom.thing', deliveryId: 'order-7-email' });
 		const req = await received;
+		expect(req.headers['x-coupon-kit-delivery']).toBe('order-7-email');
 		expect(req.method).toBe('PUT');
 		expect(req.headers['x-coupon-kit-signature']).toBeUndefined();
 		expect(req.headers['x-coupon-kit-event']).toBe('custom.thing');

@@ -42,6 +42,7 @@ const webhook: NodeRedPlatform<WebhookConfigNode> = {
 					payload: msg.payload ?? {},
 					secret: config.credentials?.secret || undefined,
 					event: name || undefined,
+					deliveryId: typeof msg.deliveryId === 'string' && msg.deliveryId !== '' ? msg.deliveryId : undefined,
 					headers,
 				});
 			},
