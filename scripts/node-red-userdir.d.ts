@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 
 export const ROOT: string;
 export function packProject(destDir: string): string;
-export function installInto(userDir: string, tarball: string): void;
+export function installInto(userDir: string, tarball: string, options?: { skipPeers?: boolean }): void;
 export function freePort(): Promise<number>;
 export function writeSettings(userDir: string, extra?: Record<string, unknown>): void;
 export interface RunningNodeRed {

@@ -27,17 +27,20 @@ function packProject(destDir) {
 	return path.join(destDir, info.filename);
 }
 
+// The arguments Node-RED's Palette Manager gives npm (@node-red/registry/lib/installer.js).
+const PALETTE_MANAGER_ARGS = ['--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~', '--omit=dev', '--engine-strict'];
+
 /**
- * Installs the tarball into the user directory the way `npm install` in ~/.node-red does. The n8n
- * peer dependency is not needed by Node-RED, so peers are not installed.
+ * Installs the tarball into the user directory as the Palette Manager does. With `skipPeers` npm does
+ * not install peer dependencies (n8n-workflow is of no use to Node-RED).
  */
-function installInto(userDir, tarball) {
+function installInto(userDir, tarball, { skipPeers = true } = {}) {
 	fs.mkdirSync(userDir, { recursive: true });
 	const pkg = path.join(userDir, 'package.json');
 	if (!fs.existsSync(pkg)) {
 		fs.writeFileSync(pkg, `${JSON.stringify({ name: 'node-red-project', description: 'Coupon Kit on Node-RED', version: '0.0.1', private: true }, null, 2)}\n`);
 	}
-	npm(['install', '--no-audit', '--no-fund', '--omit=dev', '--legacy-peer-deps', '--prefer-offline', tarball], userDir);
+	npm(['install', ...PALETTE_MANAGER_ARGS, '--prefer-offline', ...(skipPeers ? ['--legacy-peer-deps'] : []), tarball], userDir);
 }
 
 function freePort() {

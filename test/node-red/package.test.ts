@@ -12,7 +12,14 @@ interface NodeSet {
 	err?: string;
 }
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: Record<string, string> } };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	'node-red': { nodes: Record<string, string> };
+	peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+};
+// npm installs peer dependencies unless they are optional: the Palette Manager would pull n8n-workflow
+// and its native modules (isolated-vm), which fail to build on many machines.
+const peerOptional = pkg.peerDependenciesMeta?.['n8n-workflow']?.optional === true;
 const TYPES = ['coupon-kit-store', 'coupon-kit-webhook', 'coupon', 'coupon trigger', 'coupon webhook', 'coupon platform'];
 
 describe('packaged install into Node-RED', () => {
@@ -23,7 +30,8 @@ describe('packaged install into Node-RED', () => {
 		dir = tempDir('ck-nr-pkg-');
 		const tarball = packProject(join(dir, 'pack'));
 		const userDir = join(dir, 'user');
-		installInto(userDir, tarball);
+		// Exactly as the Palette Manager installs it, once n8n-workflow is an optional peer.
+		installInto(userDir, tarball, { skipPeers: !peerOptional });
 		writeSettings(userDir);
 		red = await startNodeRed({ userDir, port: await freePort() });
 	}, 240_000);
@@ -38,6 +46,10 @@ describe('packaged install into Node-RED', () => {
 		if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
 		return res.json();
 	}
+
+	it('does not make the Palette Manager install n8n (n8n-workflow is an optional peer)', () => {
+		expect(peerOptional).toBe(true);
+	});
 
 	it('enables every node set of the package without an error', async () => {
 		const sets = ((await get('/nodes')) as NodeSet[]).filter((s) => s.module === pkg.name);
