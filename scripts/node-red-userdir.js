@@ -9,11 +9,22 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** npm's CLI script, run with this process's Node (24) so `engines` and native builds see the right version. */
+function npmCli() {
+	const fromNpm = process.env.npm_execpath;
+	if (fromNpm && /npm-cli\.js$/.test(fromNpm)) return fromNpm;
+	try {
+		return require.resolve('npm/bin/npm-cli.js', { paths: [ROOT] });
+	} catch {
+		return null;
+	}
+}
+
 function npm(args, cwd) {
-	// npm_execpath is set when we run under npm; fall back to the npm next to this Node.
-	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
+	const cli = npmCli();
 	const [cmd, argv] = cli ? [process.execPath, [cli, ...args]] : ['npm', args];
-	return execFileSync(cmd, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'true' } });
+	const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+	return execFileSync(cmd, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH, npm_config_yes: 'true' } });
 }
 
 /** `npm pack` of the built project into `destDir`; returns the tarball path. */
