@@ -342,17 +342,23 @@ export class Engine implements CouponEngine {
 	}
 
 	/** Finds the campaign a typed code belongs to, or the reason it cannot be one. */
-	private async resolve(use: UseContext, now: number): Promise<LoadedCampaign | RejectionReason> {
+	/**
+	 * Finds the campaign a typed code belongs to, or the reason it cannot be one. A typo caught by the check
+	 * character is attributed to the campaign when only one campaign's codes have that shape.
+	 */
+	private async resolve(use: UseContext, now: number): Promise<LoadedCampaign | { reason: RejectionReason; campaignId: string | null }> {
 		let candidates = this.candidates(use.key);
 		if (candidates.length === 0 && now - this.lastRefresh >= CAMPAIGN_REFRESH_MS) {
 			await this.listCampaigns();
 			candidates = this.candidates(use.key);
 		}
-		if (candidates.length === 0) return 'BAD_FORMAT';
-		if (!candidates.some((c) => checkOk(use.key, c.format))) return 'BAD_CHECK_CHARACTER';
+		if (candidates.length === 0) return { reason: 'BAD_FORMAT', campaignId: null };
+		if (!candidates.some((c) => checkOk(use.key, c.format))) {
+			return { reason: 'BAD_CHECK_CHARACTER', campaignId: candidates.length === 1 ? candidates[0].campaign.id : null };
+		}
 		const campaignId = await this.store.campaignOfCode(use.key);
-		if (campaignId === null) return 'NOT_FOUND';
-		return (await this.loadCampaign(campaignId)) ?? 'NOT_FOUND';
+		const loaded = campaignId === null ? null : await this.loadCampaign(campaignId);
+		return loaded ?? { reason: 'NOT_FOUND', campaignId: null };
 	}
 
 	private candidates(key: string): LoadedCampaign[] {
@@ -403,9 +409,9 @@ export class Engine implements CouponEngine {
 			return rejected('BLOCKED', null);
 		}
 		const found = await this.resolve(use, now);
-		if (typeof found === 'string') {
-			await this.reject(found, now, { campaignId: null, code: use.display, ...this.who(use) });
-			return rejected(found, null);
+		if ('reason' in found) {
+			await this.reject(found.reason, now, { campaignId: found.campaignId, code: use.display, ...this.who(use) });
+			return rejected(found.reason, found.campaignId);
 		}
 		const campaign = found.campaign;
 		const fail = async (reason: RejectionReason) => {
@@ -471,9 +477,9 @@ export class Engine implements CouponEngine {
 			return rejected('BLOCKED', null);
 		}
 		const found = await this.resolve(use, now0);
-		if (typeof found === 'string') {
-			await this.reject(found, now0, { campaignId: null, code: use.display, ...this.who(use) });
-			return rejected(found, null);
+		if ('reason' in found) {
+			await this.reject(found.reason, now0, { campaignId: found.campaignId, code: use.display, ...this.who(use) });
+			return rejected(found.reason, found.campaignId);
 		}
 		let loaded = found;
 		const fp = use.idempotencyKey
@@ -569,11 +575,12 @@ export class Engine implements CouponEngine {
 		const unit = this.readUnit(args[field], field);
 		const idemKey = optionalString(args.idempotencyKey, 'idempotencyKey');
 		const reason = optionalString(args.reason, 'reason', 500) ?? undefined;
+		const orderId = optionalString(args.orderId, 'orderId');
 		const now = this.now();
 		const req = {
 			unitId: unit.id,
 			now,
-			event: this.draft(now, { campaignId: unit.campaignId, data: reason ? { reason } : {} }),
+			event: this.draft(now, { campaignId: unit.campaignId, data: { ...(reason ? { reason } : {}), ...(orderId ? { orderId } : {}) } }),
 			reason,
 			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, [unit.id, reason ?? null]) } : undefined,
 		};
@@ -592,7 +599,7 @@ export class Engine implements CouponEngine {
 			redemptionId: out.unitId,
 			code: out.code,
 			campaignId: out.campaignId,
-			orderId: out.orderId,
+			orderId: out.orderId ?? optionalString((input as unknown as Record<string, unknown>).orderId, 'orderId'),
 			discount: campaign.discount,
 			discountAmount: discountAmount(campaign.discount, out.amount),
 			redeemedAt: new Date(out.at).toISOString(),

@@ -213,6 +213,8 @@ export function engineContract(name: string, harness: ContractHarness): void {
 					const v = await engine.validate({ code: typo(r.code, at) });
 					expect(v).toMatchObject({ valid: false, reason: 'BAD_CHECK_CHARACTER' });
 				}
+				// With one campaign of that shape, the typo counts in that campaign's rejections.
+				expect((await engine.stats({ campaignId: 'spring' })).rejected).toBe(9);
 				const other = await engine.issue({ campaignId: 'spring' });
 				if (!other.ok) throw new Error(other.reason);
 				await engine.void({ code: other.code });
@@ -390,10 +392,18 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				if (!again.ok) throw new Error(again.reason);
 				const committed = await engine.commit({ reservationId: again.reservationId });
 				expect(committed).toMatchObject({ ok: true, redemptionId: again.reservationId, orderId: 'o2', discountAmount: 6 });
+				// An order id known only at payment time is taken at commit.
+				const late = await engine.issue({ campaignId: 'spring' });
+				if (!late.ok) throw new Error(late.reason);
+				const lateHold = await engine.reserve({ code: late.code });
+				if (!lateHold.ok) throw new Error(lateHold.reason);
+				expect(await engine.commit({ reservationId: lateHold.reservationId, orderId: 'o9' })).toMatchObject({ ok: true, orderId: 'o9' });
+				const redeemedLate = (await allEvents(engine, 'spring')).filter((e) => e.type === 'redeemed' && e.code === late.code);
+				expect(redeemedLate[0]?.data).toMatchObject({ orderId: 'o9' });
 				expect(await engine.commit({ reservationId: again.reservationId })).toMatchObject({ ok: false, reason: 'ALREADY_FINISHED' });
 				expect((await engine.getCode(r.code))?.redemptions).toBe(1);
 				const s = await engine.stats({ campaignId: 'spring' });
-				expect([s.reserved, s.released, s.redeemed, s.revenue]).toEqual([2, 1, 1, 40]);
+				expect([s.reserved, s.released, s.redeemed, s.revenue]).toEqual([3, 1, 2, 40]);
 			});
 
 			it('gives the unit back when a reservation lapses, and refuses to commit it', async () => {
