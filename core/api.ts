@@ -109,6 +109,11 @@ export interface CouponEngine {
 	getCustomer(ref: { id?: string; email?: string }): Promise<StoredCustomer | null>;
 
 	events(query?: EventsQuery): Promise<EventsPage>;
+	/**
+	 * Writes an `expired` event for each code whose lifetime or campaign ended unused (once per code), at most
+	 * `limit` (default 1000) per call. The trigger hosts call it on their timer; `stats().expired` counts these.
+	 */
+	expireDue(options?: { limit?: number }): Promise<{ expired: number; more: boolean }>;
 	/** Compares a campaign's counters with its code rows and its ledger; `consistent` is false on any mismatch. */
 	audit(campaignId: string): Promise<AuditReport>;
 	stats(query?: StatsQuery): Promise<Stats>;

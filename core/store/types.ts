@@ -214,6 +214,12 @@ export interface CouponStore {
 	getCustomer(idOrEmail: { id?: string; email?: string }): Promise<StoredCustomer | null>;
 
 	audit(campaignId: string): Promise<AuditCounts>;
+	/**
+	 * Marks codes whose `expiresAt <= now` as expired, at most `eventIds.length` of them, oldest expiry first,
+	 * appending one `expired` event per code that was neither voided nor used up (ids taken from `eventIds`).
+	 * Each code is marked once. Returns how many events were written and whether more are due.
+	 */
+	expireDue?(req: { now: number; eventIds: string[] }): Promise<{ expired: number; more: boolean }>;
 
 	close(): Promise<void>;
 }

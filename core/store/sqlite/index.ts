@@ -717,6 +717,45 @@ export class SqliteStore implements CouponStore {
 		});
 	}
 
+	async expireDue(req: { now: number; eventIds: string[] }): Promise<{ expired: number; more: boolean }> {
+		return this.tx(() => {
+			const limit = req.eventIds.length;
+			const rows = this.all(
+				`SELECT key, code, campaign_id, customer_id, email, channel, redemptions, voided_at FROM codes
+				 WHERE expires_at IS NOT NULL AND expired_at IS NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+				req.now, limit + 1,
+			);
+			const perCode = new Map<string, number>();
+			let expired = 0;
+			for (const row of rows.slice(0, limit)) {
+				this.run('UPDATE codes SET expired_at = ? WHERE key = ?', req.now, String(row.key));
+				const campaignId = String(row.campaign_id);
+				if (!perCode.has(campaignId)) {
+					const c = this.get('SELECT data FROM campaigns WHERE id = ?', campaignId);
+					perCode.set(campaignId, c ? (JSON.parse(String(c.data)) as Campaign).limits.perCode : 1);
+				}
+				if (row.voided_at !== null || num(row.redemptions) >= (perCode.get(campaignId) ?? 1)) continue;
+				this.append(
+					{
+						id: req.eventIds[expired],
+						at: new Date(req.now).toISOString(),
+						campaignId,
+						code: str(row.code) ?? String(row.key),
+						customerId: str(row.customer_id) ?? str(row.email),
+						channel: str(row.channel),
+						amount: null,
+						data: {},
+					},
+					'expired',
+					1,
+					null,
+				);
+				expired++;
+			}
+			return { expired, more: rows.length > limit };
+		});
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		if (this.pending.length > 0) this.flush();

@@ -98,4 +98,8 @@ export const MIGRATIONS: readonly string[] = [
 	);
 	CREATE INDEX IF NOT EXISTS customers_email ON customers (email);
 	`,
+	`
+	ALTER TABLE codes ADD COLUMN expired_at INTEGER;
+	CREATE INDEX IF NOT EXISTS codes_due_expiry ON codes (expires_at) WHERE expires_at IS NOT NULL AND expired_at IS NULL;
+	`,
 ];
