@@ -41,7 +41,7 @@ export interface ParsedSignatureHeader {
 	signatures: string[];
 }
 
-/** Reads `t=…,v1=…[,v1=…]`; unknown schemes are ignored, a missing `t` or `v1` gives null. */
+/** Reads `t=…,v1=…[,v1=…]`; unknown schemes are ignored, a missing or repeated `t` or no `v1` gives null. */
 export function parseSignatureHeader(value: string): ParsedSignatureHeader | null {
 	let timestamp: number | null = null;
 	const signatures: string[] = [];
@@ -51,7 +51,7 @@ export function parseSignatureHeader(value: string): ParsedSignatureHeader | nul
 		const key = part.slice(0, eq).trim();
 		const val = part.slice(eq + 1).trim();
 		if (key === 't') {
-			if (!/^\d{1,12}$/.test(val)) return null;
+			if (timestamp !== null || !/^\d{1,12}$/.test(val)) return null;
 			timestamp = Number(val);
 		} else if (key === SIGNATURE_VERSION && /^[0-9a-f]{64}$/i.test(val)) {
 			signatures.push(val.toLowerCase());
@@ -59,6 +59,10 @@ export function parseSignatureHeader(value: string): ParsedSignatureHeader | nul
 	}
 	if (timestamp === null || signatures.length === 0) return null;
 	return { timestamp, signatures };
+}
+
+function timestampCount(value: string): number {
+	return value.split(',').filter((part) => part.slice(0, part.indexOf('=')).trim() === 't').length;
 }
 
 function safeEqualHex(a: string, b: string): boolean {
@@ -72,7 +76,7 @@ export interface VerifyInput {
 	secret: string | string[];
 	/** The request body exactly as received. */
 	rawBody: string | Buffer;
-	/** The `X-Coupon-Kit-Signature` header; several values (a repeated header) are refused. */
+	/** The `X-Coupon-Kit-Signature` header; a repeated header (several values, or joined with ", ") is refused. */
 	header: string | string[] | undefined;
 	/** Epoch seconds; defaults to the system clock. */
 	nowSeconds?: number;
@@ -85,10 +89,11 @@ export function verifySignature(input: VerifyInput): VerificationResult {
 	if (header === undefined || header === '' || (Array.isArray(header) && header.length === 0)) {
 		return { ok: false, reason: 'MISSING_SIGNATURE', message: `The ${SIGNATURE_HEADER} header is missing` };
 	}
-	if (Array.isArray(header) && header.length > 1) {
+	const value = Array.isArray(header) ? header[0] : header;
+	// Node's http joins a repeated header into one value with ", ": two `t=` mean two headers.
+	if ((Array.isArray(header) && header.length > 1) || timestampCount(value) > 1) {
 		return { ok: false, reason: 'MALFORMED_SIGNATURE', message: `The ${SIGNATURE_HEADER} header was sent more than once` };
 	}
-	const value = Array.isArray(header) ? header[0] : header;
 	const parsed = parseSignatureHeader(value);
 	if (!parsed) {
 		return {

@@ -39,6 +39,16 @@ describe('signature', () => {
 		expect(verifySignature({ secret: SECRET, rawBody: BODY, header: [] })).toMatchObject({ reason: 'MISSING_SIGNATURE' });
 		const h = signatureHeaderValue(SECRET, T, BODY);
 		expect(verifySignature({ secret: SECRET, rawBody: BODY, header: [h, h], nowSeconds: T })).toMatchObject({ reason: 'MALFORMED_SIGNATURE' });
+		// Node's http hands a header sent twice over as one value joined with ", ".
+		const other = signatureHeaderValue(SECRET, T + 1, BODY);
+		for (const joined of [`${h}, ${h}`, `${h}, ${other}`, `${other}, ${h}`]) {
+			expect(verifySignature({ secret: SECRET, rawBody: BODY, header: joined, nowSeconds: T })).toEqual({
+				ok: false,
+				reason: 'MALFORMED_SIGNATURE',
+				message: 'The X-Coupon-Kit-Signature header was sent more than once',
+			});
+		}
+		expect(parseSignatureHeader(`${h}, ${other}`)).toBeNull();
 		for (const bad of ['v1=abc', `t=${T}`, `t=soon,v1=${'a'.repeat(64)}`, `t=${T},v1=zz`, 'garbage']) {
 			expect(verifySignature({ secret: SECRET, rawBody: BODY, header: bad, nowSeconds: T })).toMatchObject({ reason: 'MALFORMED_SIGNATURE' });
 		}
