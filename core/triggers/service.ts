@@ -129,6 +129,17 @@ class TriggerService implements Triggers {
 		return { cartId: cart.cartId, ...r };
 	}
 
+	async claimDelivery(key: string, ttlMs: number): Promise<boolean> {
+		const k = deliveryKey(key);
+		const ttl = positiveInteger(ttlMs, 'ttlMs', 1);
+		const now = this.clock();
+		return this.open().claimDelivery({ scope: this.scope, key: k, now, expiresAt: now + ttl });
+	}
+
+	async releaseDelivery(key: string): Promise<void> {
+		await this.open().releaseDelivery(this.scope, deliveryKey(key));
+	}
+
 	/**
 	 * Creates or replaces a recurring schedule. The same payload again changes nothing (a due but
 	 * unclaimed occurrence stays due); a new payload starts from now, skipping what already fired.
@@ -276,6 +287,12 @@ class TriggerService implements Triggers {
 		this.closed = true;
 		await this.store.close();
 	}
+}
+
+function deliveryKey(key: unknown): string {
+	const k = requireText(key, 'key');
+	if (k.length > 200) throw new InvalidArgumentError('key', 'must be at most 200 characters (a hash of the delivery)');
+	return k;
 }
 
 function annualNext(rule: AnnualRule, after: number, lastFired: string | null): Next | null {

@@ -283,6 +283,13 @@ export interface Triggers {
 	readonly scope: string;
 	recordOrder(order: NormalisedOrder, options?: RecordOrderOptions): Promise<OrderOutcome>;
 	trackCart(event: NormalisedCart, options: TrackCartOptions): Promise<TrackCartResult>;
+	/**
+	 * Remembers a webhook delivery for `ttlMs`, in the store (so across restarts and workers); false
+	 * when the same key was claimed within that time — a replay.
+	 */
+	claimDelivery(key: string, ttlMs: number): Promise<boolean>;
+	/** Forgets a claimed delivery, so that the sender's retry of one that failed is taken. */
+	releaseDelivery(key: string): Promise<void>;
 	scheduleCustomer(profile: CustomerProfileInput, options?: ScheduleCustomerOptions): Promise<CustomerSchedule>;
 	unscheduleCustomer(customerId: string): Promise<void>;
 	defineCalendar(id: string, definition: CalendarDefinition): Promise<CalendarOccurrence | null>;

@@ -393,6 +393,40 @@ export function triggerContract(name: string, { makeStore }: ContractOptions): v
 			});
 		});
 
+		describe('webhook deliveries', () => {
+			const key = 'a'.repeat(64);
+
+			it('claims a delivery once until it expires, across a restart', async () => {
+				let t = await start();
+				expect(await t.claimDelivery(key, 600_000)).toBe(true);
+				expect(await t.claimDelivery(key, 600_000)).toBe(false);
+				t = await restart();
+				expect(await t.claimDelivery(key, 600_000)).toBe(false);
+				now += 600_000;
+				expect(await t.claimDelivery(key, 600_000)).toBe(true);
+				expect(await t.claimDelivery(key, 600_000)).toBe(false);
+			});
+
+			it('forgets a released delivery, and keeps scopes apart', async () => {
+				const a = await start({ scope: 'wf-a' });
+				const b = await start({ scope: 'wf-b' });
+				expect(await a.claimDelivery(key, 60_000)).toBe(true);
+				expect(await b.claimDelivery(key, 60_000)).toBe(true);
+				await a.releaseDelivery(key);
+				expect(await a.claimDelivery(key, 60_000)).toBe(true);
+				expect(await b.claimDelivery(key, 60_000)).toBe(false);
+			});
+
+			it('checks the key and the time to live', async () => {
+				const t = await start();
+				await expect(t.claimDelivery('', 1000)).rejects.toThrow(/^key:/);
+				await expect(t.claimDelivery('x'.repeat(201), 1000)).rejects.toThrow(/^key:/);
+				await expect(t.claimDelivery(key, 0)).rejects.toThrow(/^ttlMs:/);
+				await expect(t.claimDelivery(key, 1.5)).rejects.toThrow(/^ttlMs:/);
+				expect(await t.claimDelivery(key, 1000)).toBe(true);
+			});
+		});
+
 		describe('claims whose worker died', () => {
 			it('a recurring firing claimed by a worker that died is rescheduled after the lease, never fired again', async () => {
 				const t = await start({ leaseSeconds: 60 });

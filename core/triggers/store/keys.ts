@@ -28,6 +28,10 @@ export class TriggerKeys {
 		return `${this.base(scope)}o:${orderId}`;
 	}
 
+	delivery(scope: string, key: string): string {
+		return `${this.base(scope)}d:${key}`;
+	}
+
 	customerPrefix(scope: string): string {
 		return `${this.base(scope)}c:`;
 	}

@@ -13,6 +13,7 @@ import type {
 	ClaimedEntry,
 	ClaimRequest,
 	CursorLease,
+	DeliveryClaim,
 	ExpiringPut,
 	OrderRecord,
 	OrderRecorded,
@@ -27,6 +28,7 @@ type ScriptFn = (...args: string[]) => Promise<Reply>;
 
 const SCRIPTS = {
 	trigRecordOrder: 'recordOrder-4.lua',
+	trigClaimDelivery: 'claimDelivery-1.lua',
 	trigTrackCart: 'trackCart-2.lua',
 	trigClaimDue: 'claimDue-4.lua',
 	trigPutSchedule: 'putSchedule-2.lua',
@@ -106,6 +108,18 @@ export class RedisTriggerStore implements TriggerStore {
 			'trackCart',
 		);
 		return { state: r[0] as CartState, deadline: numOrNull(r[1]), stale: r[2] === '1' };
+	}
+
+	async claimDelivery(req: DeliveryClaim): Promise<boolean> {
+		const ttl = Math.max(1, Math.ceil(req.expiresAt - req.now));
+		const r = await this.call('claimDelivery', () =>
+			this.client.trigClaimDelivery(this.keys.delivery(req.scope, req.key), String(req.now), String(req.expiresAt), String(ttl)),
+		);
+		return Number(r) === 1;
+	}
+
+	async releaseDelivery(scope: string, key: string): Promise<void> {
+		await this.call('releaseDelivery', () => this.client.del(this.keys.delivery(scope, key)));
 	}
 
 	async getSchedule(scope: string, kind: RecurringKind, key: string): Promise<ScheduleEntry | null> {

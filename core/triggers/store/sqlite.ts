@@ -12,6 +12,7 @@ import type {
 	ClaimedEntry,
 	ClaimRequest,
 	CursorLease,
+	DeliveryClaim,
 	ExpiringPut,
 	OrderRecord,
 	OrderRecorded,
@@ -43,6 +44,7 @@ export class SqliteTriggerStore implements TriggerStore {
 	private readonly stmts = new Map<string, StatementSync>();
 	private closed = false;
 	private lastPurge = 0;
+	private lastDeliveryPurge = 0;
 
 	constructor(private readonly db: DatabaseSync) {}
 
@@ -175,6 +177,28 @@ export class SqliteTriggerStore implements TriggerStore {
 			);
 			return { state: 'open', deadline: req.deadline, stale: false };
 		});
+	}
+
+	// ---------- webhook deliveries ----------
+
+	async claimDelivery(req: DeliveryClaim): Promise<boolean> {
+		const claimed = this.tx(
+			() =>
+				this.run(
+					`INSERT INTO trig_deliveries (scope, key, expires_at) VALUES (?, ?, ?)
+					 ON CONFLICT (scope, key) DO UPDATE SET expires_at = excluded.expires_at WHERE trig_deliveries.expires_at <= ?`,
+					req.scope, req.key, req.expiresAt, req.now,
+				) === 1,
+		);
+		if (req.now - this.lastDeliveryPurge > PURGE_EVERY_MS) {
+			this.lastDeliveryPurge = req.now;
+			this.tx(() => this.run('DELETE FROM trig_deliveries WHERE expires_at <= ?', req.now));
+		}
+		return claimed;
+	}
+
+	async releaseDelivery(scope: string, key: string): Promise<void> {
+		this.tx(() => this.run('DELETE FROM trig_deliveries WHERE scope = ? AND key = ?', scope, key));
 	}
 
 	// ---------- recurring schedules ----------

@@ -61,4 +61,13 @@ export const TRIGGER_MIGRATIONS: string[] = [
 		updated_at INTEGER NOT NULL,
 		PRIMARY KEY (scope, name)
 	) WITHOUT ROWID;`,
+
+	// Webhook deliveries seen (replay protection), forgotten once their signed time is out of the window.
+	`CREATE TABLE trig_deliveries (
+		scope TEXT NOT NULL,
+		key TEXT NOT NULL,
+		expires_at INTEGER NOT NULL,
+		PRIMARY KEY (scope, key)
+	) WITHOUT ROWID;
+	CREATE INDEX trig_deliveries_expiry ON trig_deliveries (expires_at);`,
 ];

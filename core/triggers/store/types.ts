@@ -104,6 +104,15 @@ export interface ExpiringPut {
 	payload: string;
 }
 
+export interface DeliveryClaim {
+	scope: string;
+	/** Identifies one delivery (a hash of what was signed); opaque to the store. */
+	key: string;
+	now: number;
+	/** The claim is forgotten after this (epoch ms): by then a replay is refused for its old timestamp. */
+	expiresAt: number;
+}
+
 export interface CursorLease {
 	/** The committed position (opaque), or null for a cursor never committed. */
 	cursor: string | null;
@@ -114,6 +123,11 @@ export interface TriggerStore {
 
 	recordOrder(req: OrderRecord): Promise<OrderRecorded>;
 	trackCart(req: CartRecord): Promise<CartTracked>;
+
+	/** Remembers a webhook delivery until it expires; false when it is remembered already (a replay). */
+	claimDelivery(req: DeliveryClaim): Promise<boolean>;
+	/** Forgets a claimed delivery, so that a retry of one whose handling failed is taken. */
+	releaseDelivery(scope: string, key: string): Promise<void>;
 
 	getSchedule(scope: string, kind: RecurringKind, key: string): Promise<ScheduleEntry | null>;
 	/** Compare-and-set; leaves the entry `armed` (or `done` when dueAt is null). False on a version mismatch. */
