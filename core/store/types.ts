@@ -219,7 +219,7 @@ export interface CouponStore {
 	 * appending one `expired` event per code that was neither voided nor used up (ids taken from `eventIds`).
 	 * Each code is marked once. Returns how many events were written and whether more are due.
 	 */
-	expireDue?(req: { now: number; eventIds: string[] }): Promise<{ expired: number; more: boolean }>;
+	expireDue(req: { now: number; eventIds: string[] }): Promise<{ expired: number; more: boolean }>;
 
 	close(): Promise<void>;
 }

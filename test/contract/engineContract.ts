@@ -594,6 +594,28 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				});
 			});
 
+			it('records each code that ran out unused as expired, once', async () => {
+				await engine.createCampaign(campaign({ validity: { lifetimeDays: 1 }, limits: { perCode: 1 } }));
+				const codes: string[] = [];
+				for (let i = 0; i < 5; i++) {
+					const r = await engine.issue({ campaignId: 'spring', channel: 'email' });
+					if (!r.ok) throw new Error(r.reason);
+					codes.push(r.code);
+				}
+				await engine.redeem({ code: codes[0] });
+				await engine.void({ code: codes[1] });
+				expect(await engine.expireDue()).toEqual({ expired: 0, more: false });
+				clock.advance(DAY);
+				expect(await engine.expireDue({ limit: 2 })).toMatchObject({ more: true });
+				const rest = await engine.expireDue();
+				expect(rest.more).toBe(false);
+				expect(await engine.expireDue()).toEqual({ expired: 0, more: false });
+				const expired = (await allEvents(engine, 'spring')).filter((e) => e.type === 'expired');
+				expect(expired.map((e) => e.code).sort()).toEqual([codes[2], codes[3], codes[4]].sort());
+				expect(expired.every((e) => e.channel === 'email')).toBe(true);
+				expect((await engine.stats({ campaignId: 'spring' })).expired).toBe(3);
+			});
+
 			it('records a delivery', async () => {
 				await engine.createCampaign(campaign());
 				const r = await engine.issue({ campaignId: 'spring' });

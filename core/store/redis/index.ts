@@ -635,6 +635,46 @@ export class RedisStore implements CouponStore {
 		});
 	}
 
+	// ---------- expiry ----------
+
+	/** Codes past their expiry, campaign by campaign, each marked by one script call (so once across workers). */
+	expireDue(req: { now: number; eventIds: string[] }): Promise<{ expired: number; more: boolean }> {
+		return this.run(async () => {
+			const limit = req.eventIds.length;
+			let processed = 0;
+			let expired = 0;
+			const campaignIds = (await this.client.smembers(this.keys.campaigns)).sort();
+			for (const campaignId of campaignIds) {
+				const slot = this.keys.slot(campaignId);
+				const room = limit - processed;
+				const due = await this.client.zrangebyscore(slot.expiry, '-inf', req.now, 'LIMIT', 0, room + 1);
+				if (due.length === 0) continue;
+				if (room === 0) return { expired, more: true };
+				const perCode = (await this.getCampaign(campaignId))?.limits.perCode ?? 1;
+				for (const codeKey of due.slice(0, room)) {
+					processed++;
+					const code = await this.getCode(codeKey, req.now);
+					const event: LedgerEvent = {
+						id: req.eventIds[expired],
+						type: 'expired',
+						at: new Date(req.now).toISOString(),
+						campaignId,
+						code: code?.code ?? codeKey,
+						customerId: code ? (code.customerId ?? code.email) : null,
+						channel: code?.channel ?? null,
+						count: 1,
+						amount: null,
+						reason: null,
+						data: {},
+					};
+					if (Number(await this.scripts.expireCode(slot, codeKey, perCode, eventArgs(event))) === 1) expired++;
+				}
+				if (due.length > room) return { expired, more: true };
+			}
+			return { expired, more: false };
+		});
+	}
+
 	// ---------- audit ----------
 
 	/** Keys matching a pattern, in batches, on every master (a campaign's keys all sit on one of them). */

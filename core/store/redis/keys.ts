@@ -33,6 +33,8 @@ export class SlotKeys {
 	readonly statsPrefix: string;
 	/** Zset of the days that have a stats hash. */
 	readonly statDays: string;
+	/** Zset code key → expiresAt of the codes not yet marked expired. */
+	readonly expiry: string;
 
 	constructor(readonly base: string) {
 		this.campaign = `${base}:campaign`;
@@ -47,6 +49,7 @@ export class SlotKeys {
 		this.eventIds = `${base}:eventIds`;
 		this.statsPrefix = `${base}:stats:`;
 		this.statDays = `${base}:statDays`;
+		this.expiry = `${base}:expiry`;
 	}
 
 	code(codeKey: string): string {

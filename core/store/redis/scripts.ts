@@ -13,6 +13,7 @@ export type Reply = string | number | null | Reply[];
 export const SCRIPT_NAMES = [
 	'appendEvents',
 	'countFailure',
+	'expireCode',
 	'finishUnit',
 	'getCode',
 	'insertGenerated',
@@ -112,6 +113,7 @@ export class Scripts {
 			slot.code(a.codeKey),
 			slot.idempotency('issue', a.idempotencyKey),
 			...Scripts.ledger(slot),
+			slot.expiry,
 			a.version,
 			a.fingerprint,
 			a.ttl,
@@ -133,6 +135,7 @@ export class Scripts {
 			slot.campaign,
 			slot.codePrefix,
 			...Scripts.ledger(slot),
+			slot.expiry,
 			a.version,
 			a.issuance,
 			...a.event,
@@ -258,6 +261,10 @@ export class Scripts {
 			a.channel,
 			a.amount,
 		);
+	}
+
+	expireCode(slot: SlotKeys, codeKey: string, perCode: number, event: EventArgs): Promise<Reply> {
+		return this.fns.expireCode(slot.code(codeKey), slot.expiry, ...Scripts.ledger(slot), codeKey, perCode, ...event);
 	}
 
 	appendEvents(slot: SlotKeys, events: EventArgs[]): Promise<Reply> {

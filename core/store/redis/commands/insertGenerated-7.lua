@@ -9,6 +9,7 @@
     KEYS[4]  ledger event ids
     KEYS[5]  prefix of the stats hashes
     KEYS[6]  stats days
+    KEYS[7]  expiry zset (code key → expiresAt) of the campaign
 
     ARGV[1]  campaign version the engine used
     ARGV[2]  issuance limit ('' = none)
@@ -59,6 +60,9 @@ for i = 9, #ARGV, 7 do
     results[#results + 1] = 'h'
   else
     storeCode(key, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
+    if ARGV[i + 4] ~= '' then
+      rcall('ZADD', KEYS[7], ARGV[i + 4], ARGV[i + 1])
+    end
     results[#results + 1] = 'i'
     inserted = inserted + 1
     room = room - 1

@@ -10,6 +10,7 @@
     KEYS[5]  ledger event ids
     KEYS[6]  prefix of the stats hashes
     KEYS[7]  stats days
+    KEYS[8]  expiry zset (code key → expiresAt) of the campaign
 
     ARGV[1]  campaign version the engine used
     ARGV[2]  idempotency fingerprint ('' = none)
@@ -73,6 +74,9 @@ if ARGV[5] == '1' then
 end
 
 storeCode(codeKey, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+if ARGV[9] ~= '' then
+  rcall('ZADD', KEYS[8], ARGV[9], ARGV[6])
+end
 rcall('HINCRBY', campaignKey, 'issued', 1)
 event.type = 'issued'
 event.over = {'c', '=' .. ARGV[8]}
