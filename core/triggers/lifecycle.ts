@@ -99,6 +99,9 @@ export async function runLifecycle(
 	const lease = await store.leaseCursor(scope, opts.cursorName, token, now, opts.leaseMs);
 	if (!lease) return { delivered: 0, busy: true, committed: false };
 	try {
+		// The lifecycle poll is the timer every host already runs: it also writes the `expired` events that
+		// stats count (each code once, whichever worker gets there).
+		await engine.expireDue();
 		const state: CursorState = lease.cursor ? (JSON.parse(lease.cursor) as CursorState) : { after: null, since: opts.startAt === 'now' ? now : 0 };
 		const wantExpiring = opts.wanted.has('expiring');
 		const ledgerTypes = new Set<LedgerEventType>();
