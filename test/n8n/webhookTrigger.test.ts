@@ -57,15 +57,21 @@ describe.each(STORES)('Coupon Webhook Trigger on the %s store', (_kind, makeStor
 	test('a bad signature is refused with 401 and nothing is recorded', async () => {
 		const send = trigger({ events: ['purchaseOverThreshold'], thresholdAmount: 100, thresholdCurrency: 'EUR' });
 		const forged = await send(signed(order('1001', 150), 'not-the-secret'));
-		expect(forged.answer).toEqual({ status: 401, body: { error: 'The signature does not match the body and the secret', reason: 'SIGNATURE_MISMATCH' } });
+		expect(forged.answer).toEqual({
+			status: 401,
+			body: { error: 'signature', message: 'The signature does not match the body and the secret', reason: 'SIGNATURE_MISMATCH' },
+		});
 		expect(forged.result).toEqual({ noWebhookResponse: true });
 
 		const tampered = signed(order('1001', 150));
 		const changed = await send({ ...tampered, rawBody: tampered.rawBody.replace('150', '950') });
 		expect(changed.answer?.status).toBe(401);
 
-		const missing = await send({ body: order('1001', 150) });
-		expect(missing.answer).toEqual({ status: 401, body: { error: 'The X-Coupon-Kit-Signature header is missing', reason: 'MISSING_SIGNATURE' } });
+		const missing = await send({ body: order('1001', 150), headers: { 'Content-Type': 'application/json' } });
+		expect(missing.answer).toEqual({
+			status: 401,
+			body: { error: 'signature', message: 'The X-Coupon-Kit-Signature header is missing', reason: 'MISSING_SIGNATURE' },
+		});
 
 		const replay = await send(signed(order('1001', 150), SECRET, Math.floor(Date.now() / 1000) - 3600));
 		expect(replay.answer?.body).toMatchObject({ reason: 'TIMESTAMP_OUT_OF_RANGE' });
@@ -76,9 +82,9 @@ describe.each(STORES)('Coupon Webhook Trigger on the %s store', (_kind, makeStor
 		expect(emitted(genuine)).toHaveLength(1);
 	});
 
-	test('without Verify Signature the request is taken as is', async () => {
-		const send = trigger({ events: ['purchaseOverThreshold'], verifySignature: false, thresholdAmount: 100 });
-		expect(emitted(await send({ body: order('2001', 120) }))).toHaveLength(1);
+	test('with Accept Unsigned Requests the request is taken as is', async () => {
+		const send = trigger({ events: ['purchaseOverThreshold'], acceptUnsigned: true, thresholdAmount: 100 });
+		expect(emitted(await send({ body: order('2001', 120), headers: { 'Content-Type': 'application/json' } }))).toHaveLength(1);
 	});
 
 	test('purchase over threshold: qualifies, below, other currency, duplicate delivery', async () => {
@@ -151,15 +157,15 @@ describe.each(STORES)('Coupon Webhook Trigger on the %s store', (_kind, makeStor
 		expect(emitted(done)[0]).toMatchObject({ type: 'checkout', state: 'closed', abandonedAt: null });
 	});
 
-	test('unselected kinds are acknowledged and ignored; unreadable payloads get 400', async () => {
+	test('unselected kinds are acknowledged and ignored; payloads that are not an order or a cart get 422', async () => {
 		const send = trigger({ events: ['purchaseOverThreshold'] });
 		expect((await send(signed({ kind: 'cart', cartId: 'x', value: 1 }))).result).toEqual({
 			webhookResponse: { received: true, emitted: 0, ignored: 'cart events are not selected on this trigger' },
 		});
 		const noKind = await send(signed({ orderId: '1', total: 5 }));
-		expect(noKind.answer?.status).toBe(400);
-		expect(String((noKind.answer?.body as IDataObject).error)).toMatch(/order or a cart/);
+		expect(noKind.answer?.status).toBe(422);
+		expect(noKind.answer?.body).toMatchObject({ error: 'kind', field: 'kind', message: expect.stringMatching(/order from a cart/) });
 		const noTotal = await send(signed({ kind: 'order', orderId: '9', currency: 'EUR' }));
-		expect(noTotal.answer).toEqual({ status: 400, body: { error: 'total: is required (the order total)', field: 'total' } });
+		expect(noTotal.answer).toEqual({ status: 422, body: { error: 'field', message: 'total: is required (the order total)', field: 'total' } });
 	});
 });

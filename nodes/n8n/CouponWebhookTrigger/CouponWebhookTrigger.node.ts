@@ -1,10 +1,10 @@
 import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { InvalidArgumentError } from '../../../core/errors';
+import { refusalBody } from '../../../core/hosts/webhookRequest';
 import { DEFAULT_TOLERANCE_SECONDS } from '../../../core/platforms/webhook';
 import { toNodeError } from '../shared/errors';
 import { STORE_CREDENTIAL_TEST, testStoreCredential } from '../shared/store';
-import { receive, Refusal } from './receive';
+import { receive, Refusal, SETTING_LABELS } from './receive';
 
 export class CouponWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,7 +30,7 @@ export class CouponWebhookTrigger implements INodeType {
 			{
 				name: 'couponKitWebhookApi',
 				required: true,
-				displayOptions: { show: { verifySignature: [true] } },
+				displayOptions: { show: { acceptUnsigned: [false] } },
 			},
 		],
 		webhooks: [
@@ -87,12 +87,20 @@ export class CouponWebhookTrigger implements INodeType {
 				default: 'auto',
 			},
 			{
-				displayName: 'Verify Signature',
-				name: 'verifySignature',
+				displayName: 'Accept Unsigned Requests',
+				name: 'acceptUnsigned',
 				type: 'boolean',
-				default: true,
+				default: false,
 				description:
-					'Whether to refuse (401) requests whose X-Coupon-Kit-Signature does not match the signing secret of the credential',
+					'Whether to take requests without checking their X-Coupon-Kit-Signature. Off: every request must be signed with the signing secret of the credential, or it is refused with 401.',
+			},
+			{
+				displayName:
+					'Unsigned requests are accepted: anyone who knows this webhook URL can post orders and carts, redeem codes and fire this workflow. Leave this off unless the URL is reachable only from your shop.',
+				name: 'unsignedNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { acceptUnsigned: [true] } },
 			},
 			{
 				displayName: 'Threshold Amount',
@@ -217,7 +225,9 @@ export class CouponWebhookTrigger implements INodeType {
 						name: 'toleranceSeconds',
 						type: 'number',
 						default: DEFAULT_TOLERANCE_SECONDS,
-						description: 'How far the signed timestamp may be from this server’s clock; older deliveries are refused as replays',
+						typeOptions: { minValue: 1 },
+						description:
+							'How far the signed timestamp may be from this server’s clock. Older deliveries are refused (401); the same signed delivery again within this time counts once.',
 					},
 					{
 						displayName: 'Trigger Scope',
@@ -237,21 +247,15 @@ export class CouponWebhookTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = this.getResponseObject();
 		try {
 			return await receive.call(this);
 		} catch (error) {
 			if (error instanceof Refusal) {
-				response.status(error.status).json({ error: error.message, ...(error.reason ? { reason: error.reason } : {}) });
+				this.getResponseObject().status(error.refusal.status).json(refusalBody(error.refusal));
 				return { noWebhookResponse: true };
 			}
-			if (error instanceof InvalidArgumentError) {
-				// A payload we cannot read: the sender must fix it, and nothing was recorded.
-				response.status(400).json({ error: error.message, field: error.field });
-				return { noWebhookResponse: true };
-			}
-			throw toNodeError(this.getNode(), error, 0);
+			// Anything else is this workflow's problem (its settings, its store): n8n answers 500 and the sender retries.
+			throw toNodeError(this.getNode(), error, 0, SETTING_LABELS);
 		}
 	}
 }
-

@@ -1,20 +1,29 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { Request, Response } from 'express';
 import { IdempotencyConflictError, InvalidArgumentError } from '../../../core/errors';
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from '../../../core/platforms/webhook';
-import { createTriggers, normaliseCart, normaliseOrder } from '../../../core/triggers';
+import {
+	type DeliveryLedger,
+	type WebhookKind,
+	type WebhookRefusal,
+	WEBHOOK_KINDS,
+	checkWebhookRequest,
+	claimDelivery,
+	memoryDeliveries,
+	refusalBody,
+} from '../../../core/hosts/webhookRequest';
+import { createTriggers } from '../../../core/triggers';
 import type { NormalisedOrder, OrderOutcome, RecordOrderOptions, Triggers } from '../../../core/triggers';
 import type { RedeemResult } from '../../../core/types';
-import { BodyTooLargeError, MAX_BODY_BYTES, readRawBody } from '../lib/body';
+import { readRawBody } from '../lib/body';
 import { clockOf } from '../lib/clock';
-import { errorStatus, errorText, findStore, missingStore } from '../lib/store';
+import { clip, errorStatus, errorText, findStore, missingStore } from '../lib/store';
 
-export const WEBHOOK_EVENTS = ['auto', 'order', 'cart', 'any'] as const;
-type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 interface WebhookNodeDef extends NodeDef {
 	store?: string;
 	url?: string;
+	acceptUnsigned?: boolean;
+	/** Before acceptUnsigned: `none` took unsigned requests. */
 	verify?: string;
 	tolerance?: string | number;
 	event?: string;
@@ -46,21 +55,6 @@ export interface WebhookOutcome {
 	redemptions?: RedeemResult[];
 }
 
-class HttpError extends Error {
-	constructor(
-		readonly statusCode: number,
-		message: string,
-		readonly body: Record<string, unknown>,
-	) {
-		super(message);
-	}
-}
-
-function header(req: Request, name: string): string | undefined {
-	const v = req.headers[name.toLowerCase()];
-	return Array.isArray(v) ? v[0] : v;
-}
-
 export default function (RED: NodeAPI): void {
 	function CouponWebhook(this: Node<WebhookCredentials>, def: WebhookNodeDef): void {
 		RED.nodes.createNode(this, def);
@@ -70,8 +64,8 @@ export default function (RED: NodeAPI): void {
 	function setUp(node: Node<WebhookCredentials>, def: WebhookNodeDef): void {
 		const clock = clockOf(RED);
 		const store = findStore(RED, def.store);
-		const event: WebhookEvent = WEBHOOK_EVENTS.includes(def.event as WebhookEvent) ? (def.event as WebhookEvent) : 'auto';
-		const verify = def.verify === 'none' ? 'none' : 'signature';
+		const kind: WebhookKind = WEBHOOK_KINDS.includes(def.event as WebhookKind) ? (def.event as WebhookKind) : 'auto';
+		const acceptUnsigned = def.acceptUnsigned === true || def.verify === 'none';
 		const secret = node.credentials?.secret ?? '';
 		const tolerance = Number(def.tolerance) > 0 ? Number(def.tolerance) : undefined;
 		const respondInFlow = def.respond === 'flow';
@@ -93,10 +87,11 @@ export default function (RED: NodeAPI): void {
 			node.status({ fill: 'red', shape: 'ring', text: 'url: is required' });
 			return;
 		}
-		if (verify === 'signature' && !secret) {
-			node.status({ fill: 'red', shape: 'ring', text: 'secret: set a signing secret or choose "no check"' });
+		if (acceptUnsigned) node.warn(RED._('coupon-webhook.errors.unsigned', { url }));
+		else if (!secret) {
+			node.status({ fill: 'red', shape: 'ring', text: 'secret: set a signing secret' });
 			node.warn(RED._('coupon-webhook.errors.noSecret'));
-		}
+		} else if (!store) node.warn(RED._('coupon-webhook.errors.replayMemory'));
 
 		let triggers: Promise<Triggers> | null = null;
 		const openTriggers = (): Promise<Triggers> => {
@@ -110,38 +105,44 @@ export default function (RED: NodeAPI): void {
 			}
 			return triggers;
 		};
+		// Without a store, replays are caught only while this Node-RED runs.
+		const inMemory = memoryDeliveries(clock);
+		const deliveries = async (): Promise<DeliveryLedger> => (store ? openTriggers() : inMemory);
+
+		const refuse = (req: Request, res: Response, refusal: WebhookRefusal): void => {
+			// A body not read (wrong type, too large) is drained, or dropped with the connection.
+			if (refusal.status === 413) res.set('Connection', 'close');
+			req.resume();
+			res.status(refusal.status).json(refusalBody(refusal));
+			node.status({ fill: 'red', shape: 'ring', text: clip(`${refusal.status}: ${refusal.message}`) });
+			if (refusal.status === 401) node.warn(RED._('coupon-webhook.errors.refused', { message: refusal.message }));
+		};
 
 		const handler = (req: Request, res: Response): void => {
 			void (async () => {
-				const raw = await readRawBody(req, MAX_BODY_BYTES);
-				if (verify === 'signature') {
-					const check = verifySignature({
-						secret,
-						rawBody: raw,
-						header: req.headers[SIGNATURE_HEADER.toLowerCase()],
-						nowSeconds: Math.floor(clock() / 1000),
-						toleranceSeconds: tolerance,
-					});
-					if (!check.ok) throw new HttpError(401, check.message, { error: 'signature', reason: check.reason, message: check.message });
+				const now = clock();
+				const checked = await checkWebhookRequest(
+					{ headers: req.headers, body: (limit: number) => readRawBody(req, limit) },
+					{ secret, acceptUnsigned, toleranceSeconds: tolerance, now, kind, fields, defaultCurrency: def.currency?.trim() || undefined },
+				);
+				if (!checked.ok) {
+					refuse(req, res, checked.refusal);
+					return;
 				}
-				let body: unknown;
-				try {
-					body = raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as unknown);
-				} catch {
-					throw new HttpError(400, 'the body is not JSON', { error: 'body', message: 'the body is not JSON' });
+				const delivery = checked.request;
+				const topic: string = delivery.kind === 'any' ? (delivery.event ?? 'event') : delivery.kind;
+				const outcome: WebhookOutcome = { verified: delivery.verified, deliveryId: delivery.deliveryId, event: delivery.event };
+
+				const claim = await claimDelivery(await deliveries(), delivery, { endpoint: `node-red:${node.id}`, toleranceSeconds: tolerance, now });
+				if (claim.duplicate) {
+					res.status(200).json({ received: true, topic, duplicate: true });
+					node.status({ fill: 'grey', shape: 'dot', text: `${topic}: already received` });
+					return;
 				}
-				const outcome: WebhookOutcome = {
-					verified: verify === 'signature',
-					deliveryId: header(req, DELIVERY_HEADER) ?? null,
-					event: header(req, EVENT_HEADER) ?? null,
-				};
-				const kind = event === 'auto' ? kindOf(body, outcome.event) : event;
-				const normalise = { fields, now: clock(), defaultCurrency: def.currency?.trim() || undefined };
-				let payload: unknown = body;
-				const topic: string = kind === 'any' ? (outcome.event ?? 'event') : kind;
+				let payload: unknown = delivery.body;
 				try {
-					if (kind === 'order') {
-						const order = normaliseOrder(body, normalise);
+					if (delivery.order) {
+						const order = delivery.order;
 						payload = order;
 						if (store) {
 							// Codes first: redeeming is idempotent per order and code, so a retried delivery
@@ -155,13 +156,12 @@ export default function (RED: NodeAPI): void {
 								return;
 							}
 						}
-					} else if (kind === 'cart') {
-						payload = normaliseCart(body, normalise);
+					} else if (delivery.cart) {
+						payload = delivery.cart;
 					}
 				} catch (err) {
-					if (err instanceof InvalidArgumentError) {
-						throw new HttpError(400, err.message, { error: 'field', field: err.field, message: err.message });
-					}
+					// Not recorded: the sender's retry of these very bytes must be taken.
+					await claim.release().catch(() => undefined);
 					throw err;
 				}
 
@@ -169,7 +169,7 @@ export default function (RED: NodeAPI): void {
 					topic,
 					payload,
 					couponKit: outcome,
-					rawBody: raw.toString('utf8'),
+					rawBody: delivery.rawBody.toString('utf8'),
 					req: { method: req.method, url: req.originalUrl, headers: req.headers, query: req.query, ip: req.ip },
 				};
 				if (respondInFlow) msg.res = { _res: res };
@@ -177,17 +177,6 @@ export default function (RED: NodeAPI): void {
 				node.status({ fill: 'green', shape: 'dot', text: topic });
 				node.send(msg);
 			})().catch((err: unknown) => {
-				if (err instanceof HttpError) {
-					res.status(err.statusCode).json(err.body);
-					node.status({ fill: 'red', shape: 'ring', text: `${err.statusCode}: ${err.message}`.slice(0, 64) });
-					if (err.statusCode === 401) node.warn(RED._('coupon-webhook.errors.refused', { message: err.message }));
-					return;
-				}
-				if (err instanceof BodyTooLargeError) {
-					res.status(413).json({ error: 'body', message: err.message });
-					node.status({ fill: 'red', shape: 'ring', text: '413: body too large' });
-					return;
-				}
 				res.status(500).json({ error: 'internal', message: 'the delivery could not be recorded; try again' });
 				node.status(errorStatus(err));
 				node.error(errorText(err));
@@ -272,19 +261,6 @@ export default function (RED: NodeAPI): void {
 		if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new InvalidArgumentError('purchaseEvery', 'must be a whole number');
 		if (nth.length || every !== undefined) options.milestones = { nth: nth.length ? nth : undefined, every };
 		return options;
-	}
-
-	/** Order or cart, from the body's `kind`, the X-Coupon-Kit-Event header or the body's `topic`. */
-	function kindOf(body: unknown, eventHeader: string | null): 'order' | 'cart' {
-		const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-		const said = [b.kind, eventHeader, b.topic].find((v) => typeof v === 'string' && v !== '');
-		const word = typeof said === 'string' ? said.toLowerCase() : '';
-		if (word.startsWith('order')) return 'order';
-		if (word.startsWith('cart') || word.startsWith('checkout')) return 'cart';
-		throw new HttpError(400, 'cannot tell an order from a cart', {
-			error: 'kind',
-			message: 'send "kind": "order" or "kind": "cart" (or the X-Coupon-Kit-Event header), or set "Body is" on the node',
-		});
 	}
 
 	function fieldPaths(text: string | undefined): Record<string, string> | undefined {

@@ -1,42 +1,40 @@
 // Reads a request body as the exact bytes sent, so a signature can be checked over them.
 import type { IncomingMessage } from 'node:http';
 
-/** Default largest body accepted by a coupon webhook node. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { MAX_WEBHOOK_BODY_BYTES } from '../../../core/hosts/webhookRequest';
 
-export class BodyTooLargeError extends Error {
-	constructor(limit: number) {
-		super(`the body is larger than ${limit} bytes`);
-		this.name = 'BodyTooLargeError';
-	}
-}
-
-export function readRawBody(req: IncomingMessage & { body?: unknown }, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** The bytes of the body, or null as soon as they pass `limit` (the rest is drained, not kept). */
+export function readRawBody(req: IncomingMessage & { body?: unknown }, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Buffer | null> {
 	// Middleware set in settings.js (httpNodeMiddleware) may have read the stream already.
-	if (Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
-	if (typeof req.body === 'string') return Promise.resolve(Buffer.from(req.body, 'utf8'));
+	const early = Buffer.isBuffer(req.body) ? req.body : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : null;
+	if (early) return Promise.resolve(early.length > limit ? null : early);
+	if (req.readableEnded) {
+		// Parsed by such middleware into an object: the bytes are gone, the nearest is its JSON.
+		const text = req.body === undefined ? '' : JSON.stringify(req.body);
+		return Promise.resolve(Buffer.byteLength(text) > limit ? null : Buffer.from(text, 'utf8'));
+	}
 	const declared = Number(req.headers['content-length']);
-	if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+	if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
-		let failed = false;
+		let over = false;
 		req.on('data', (chunk: Buffer) => {
-			if (failed) return;
+			if (over) return;
 			size += chunk.length;
 			if (size > limit) {
-				failed = true;
-				reject(new BodyTooLargeError(limit));
-				req.resume();
+				over = true;
+				chunks.length = 0;
+				resolve(null);
 				return;
 			}
 			chunks.push(chunk);
 		});
 		req.on('end', () => {
-			if (!failed) resolve(Buffer.concat(chunks));
+			if (!over) resolve(Buffer.concat(chunks));
 		});
 		req.on('error', (err) => {
-			if (!failed) reject(err);
+			if (!over) reject(err);
 		});
 	});
 }

@@ -54,14 +54,15 @@ export async function deliver(
 	workflow: Workflow,
 	node: INode,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
-	request: { body: IDataObject; rawBody?: string; headers?: Record<string, string> },
+	request: { body?: IDataObject; rawBody?: string | Buffer; headers?: Record<string, string> },
 ): Promise<Delivery> {
 	const additionalData = additionalDataFor(credentials);
 	const answer: HttpAnswer = { status: 0, body: undefined };
+	// As n8n hands it over: the bytes as received, and `body` only when n8n could parse them.
 	const rawBody = request.rawBody ?? JSON.stringify(request.body);
 	additionalData.httpRequest = {
 		body: request.body,
-		rawBody: Buffer.from(rawBody),
+		rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody),
 		headers: Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
 		query: {},
 		params: {},
