@@ -97,7 +97,7 @@ function redisOptions(settings: StoreSettings): RedisStoreOptions {
 		}
 		options.url = url;
 	} else if (host !== undefined) {
-		if (/[\s/]/.test(host)) throw new InvalidArgumentError('host', `must be a host name or address (got "${host}")`);
+		if (/[\s/@]/.test(host)) throw new InvalidArgumentError('host', `must be a host name or address (got ${shown(host)})`);
 		options.host = host;
 	} else if (cluster.length === 0) {
 		throw new InvalidArgumentError('host', 'give a Redis URL, a host, or cluster nodes');
@@ -133,10 +133,19 @@ function clusterNodes(value: string | string[] | undefined): string[] {
 		const match = /^([^\s:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry);
 		const port = match ? Number(match[2]) : 0;
 		if (!match || port < 1 || port > 65535) {
-			throw new InvalidArgumentError('cluster', `each node must be host:port (got "${entry}")`);
+			throw new InvalidArgumentError('cluster', `each node must be host:port (got ${shown(entry)})`);
 		}
 	}
 	return list;
+}
+
+/**
+ * A wrong value quoted back, unless it looks like a URL or carries user info: a Redis URL typed into the
+ * wrong field holds the password, and messages are shown and logged.
+ */
+function shown(value: string): string {
+	if (value.includes('@') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'a URL; put a redis:// URL in the URL field';
+	return `"${value}"`;
 }
 
 function text(value: unknown): string | undefined {
