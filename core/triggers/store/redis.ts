@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
+import { redactCause, redactText, storeSecrets } from '../../redact';
 import type { CartState, DueKind } from '../types';
 import { CLAIM_KINDS, TriggerKeys } from './keys';
 import type {
@@ -63,7 +64,8 @@ export class RedisTriggerStore implements TriggerStore {
 		} catch (err) {
 			if (err instanceof StoreError) throw err;
 			const message = (err as Error)?.message ?? String(err);
-			throw new StoreError(`Redis failed during ${what}: ${message}`, !/ERR|NOSCRIPT|WRONGTYPE/.test(message), { cause: err });
+			// ioredis errors carry the failed command with its arguments: hand on only name and message.
+			throw new StoreError(`Redis failed during ${what}: ${message}`, !/ERR|NOSCRIPT|WRONGTYPE/.test(message), { cause: redactCause(err, []) });
 		}
 	}
 
@@ -314,8 +316,10 @@ export async function openRedisTriggerStore(options: RedisStoreOptions): Promise
 		await client.ping();
 	} catch (err) {
 		client.disconnect();
+		// An AUTH that failed carries the password in its command arguments: never pass it on as it came.
 		const cause = lastError ?? (err as Error);
-		throw new StoreError(`cannot reach Redis for the trigger store: ${cause.message}`, true, { cause });
+		const secrets = storeSecrets(options);
+		throw new StoreError(`cannot reach Redis for the trigger store: ${redactText(cause.message, secrets)}`, true, { cause: redactCause(cause, secrets) });
 	}
 	return new RedisTriggerStore(client, new TriggerKeys(keyPrefix));
 }
