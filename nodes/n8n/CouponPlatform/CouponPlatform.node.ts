@@ -11,6 +11,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { PlatformRequest } from '../../../core/platforms/types';
+import { redactText, redactValue } from '../../../core/redact';
 import { toNodeError } from '../shared/errors';
 import { getEngine, STORE_CREDENTIAL_TEST, testStoreCredential } from '../shared/store';
 import { PLATFORMS } from './platforms';
@@ -26,13 +27,6 @@ const actionProperties: INodeProperties[] = platformList.map((p) => ({
 	default: String(p.actions[0].value),
 	displayOptions: { show: { platform: [p.option.value] } },
 }));
-
-/** Replaces every secret value in a text, so a receiver echoing a header cannot leak it. */
-function scrub(text: string, secrets: string[]): string {
-	let out = text;
-	for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-	return out;
-}
 
 function bodyText(body: unknown): string {
 	if (body === undefined || body === null) return '';
@@ -84,16 +78,17 @@ async function send(
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		// Never hand n8n the raw error: it carries the request, headers included.
-		const reason = scrub(error instanceof Error ? error.message : String(error), secrets);
+		const reason = redactText(error instanceof Error ? error.message : String(error), secrets);
 		throw new NodeApiError(ctx.getNode(), { message: reason } as JsonObject, {
 			itemIndex,
 			message: `Could not reach ${originOf(request.url)}`,
 			description: `${reason}. Check the URL and that the receiver is up; the request may be retried safely with the same Delivery ID.`,
 		});
 	}
-	const body = parseBody(response.body, response.headers);
+	// A receiver may echo what it got (headers included): its words are shown only without our secrets.
+	const body = redactValue(parseBody(response.body, response.headers), secrets);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
-		const text = scrub(bodyText(response.body), secrets).slice(0, 500);
+		const text = redactText(bodyText(response.body), secrets).slice(0, 500);
 		throw new NodeApiError(ctx.getNode(), { message: text, statusCode: response.statusCode } as JsonObject, {
 			itemIndex,
 			httpCode: String(response.statusCode),

@@ -11,6 +11,7 @@ import {
 	StoreError,
 } from '../../../core/errors';
 import { FIELD_LABELS } from '../../../core/hosts/operations';
+import { redactError } from '../../../core/redact';
 
 export function problemOf(error: InvalidArgumentError): string {
 	const prefix = `${error.field}: `;
@@ -69,6 +70,8 @@ export function toNodeError(
 	if (error instanceof CouponKitError) {
 		return new NodeOperationError(node, error.message, { itemIndex });
 	}
-	if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
+	// Driver errors carry what they were doing (an ioredis error its command and arguments): only
+	// name, message and the causes' messages are handed to n8n, which shows and stores them.
+	if (error instanceof Error) return new NodeOperationError(node, redactError(error, []), { itemIndex });
 	return new NodeOperationError(node, String(error), { itemIndex });
 }

@@ -19,6 +19,7 @@ import { CouponKitError, InvalidArgumentError } from '../../../core/errors';
 import { acquireEngine, engineFingerprint, releaseEngine } from '../../../core/hosts/engineCache';
 import type { StoreSettings } from '../../../core/hosts/storeSettings';
 import { DEFAULT_SQLITE_FILE, toStoreOptions } from '../../../core/hosts/storeSettings';
+import { redactText, storeSecrets } from '../../../core/redact';
 
 export const STORE_CREDENTIAL = 'couponKitStoreApi';
 export const STORE_CREDENTIAL_TEST = 'couponKitStoreConnectionTest';
@@ -184,7 +185,7 @@ export async function getStore(ctx: EngineContext, itemIndex?: number): Promise<
 
 export function storeOpenError(ctx: EngineContext, options: StoreOptions, error: unknown, itemIndex?: number): NodeOperationError {
 	// The cause goes in the description: n8n rewrites messages that contain ECONNREFUSED and the like.
-	const cause = error instanceof Error ? error.message : String(error);
+	const cause = redactText(error instanceof Error ? error.message : String(error), storeSecrets(options));
 	return new NodeOperationError(ctx.getNode(), `Could not open ${describeStore(options)}`, {
 		itemIndex,
 		description:
@@ -214,7 +215,7 @@ export async function testStoreCredential(
 	try {
 		engine = await acquireEngine(options);
 	} catch (error) {
-		const why = error instanceof Error ? error.message : String(error);
+		const why = redactText(error instanceof Error ? error.message : String(error), storeSecrets(options));
 		return { status: 'Error', message: `Could not open ${describeStore(options)}: ${why}` };
 	}
 	try {
@@ -224,7 +225,7 @@ export async function testStoreCredential(
 			message: `Connected to ${describeStore(options)} (${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'})`,
 		};
 	} catch (error) {
-		const why = error instanceof CouponKitError || error instanceof Error ? error.message : String(error);
+		const why = redactText(error instanceof CouponKitError || error instanceof Error ? error.message : String(error), storeSecrets(options));
 		return { status: 'Error', message: `Opened ${describeStore(options)} but could not read from it: ${why}` };
 	} finally {
 		await releaseEngine(options);
