@@ -18,7 +18,7 @@ export class CouponKitWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Shared with the receiver, who checks the X-Coupon-Kit-Signature header with it. Leave empty to send unsigned requests.',
+				'Shared with the receiver, who checks the X-Coupon-Kit-Signature header with it. Leave empty to send unsigned requests; a Coupon Webhook Trigger with an empty secret refuses every request.',
 		},
 		{
 			displayName: 'Authorization Header',

@@ -43,10 +43,11 @@ describe.each(STORES)('Coupon Trigger on the %s store', (_kind, makeStore) => {
 	}
 
 	async function armCart(cartId: string, at: number, value = 80) {
-		const hook = node('Shop', WEBHOOK_TRIGGER, { events: ['cartActivity'], verifySignature: false, abandonAfterMinutes: 30, options: { scope } }, { credentials: STORE_REF });
+		const hook = node('Shop', WEBHOOK_TRIGGER, { events: ['cartActivity'], acceptUnsigned: true, abandonAfterMinutes: 30, options: { scope } }, { credentials: STORE_REF });
 		const workflow = makeWorkflow({ nodes: [hook], connections: {} }, allTypes());
 		await deliver(workflow, hook, credentials, {
 			body: { kind: 'cart', cartId, customerId: 'ann', email: 'ann@example.com', value, currency: 'EUR', url: `https://shop/c/${cartId}`, at: new Date(at).toISOString() },
+			headers: { 'Content-Type': 'application/json' },
 		});
 	}
 
