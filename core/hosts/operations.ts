@@ -154,6 +154,15 @@ function str(args: OperationArgs, field: string): string | undefined {
 	throw new InvalidArgumentError(field, `must be text (got ${describe(value)})`);
 }
 
+/** Text kept exactly as given (no trim): a prefix may end in a space or a dash on purpose. */
+function rawStr(args: OperationArgs, field: string): string | undefined {
+	const value = args[field];
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	throw new InvalidArgumentError(field, `must be text (got ${describe(value)})`);
+}
+
 function requiredStr(args: OperationArgs, field: string): string {
 	const value = str(args, field);
 	if (value === undefined) throw new InvalidArgumentError(field, 'is required');
@@ -313,8 +322,8 @@ function campaignFromFlat(args: OperationArgs, forUpdate: boolean): CampaignPatc
 	put(code, 'pattern', str(args, 'codePattern'));
 	put(code, 'length', num(args, 'codeLength'));
 	put(code, 'charset', str(args, 'charset'));
-	put(code, 'prefix', typeof args.prefix === 'string' && args.prefix !== '' ? args.prefix : undefined);
-	put(code, 'postfix', typeof args.postfix === 'string' && args.postfix !== '' ? args.postfix : undefined);
+	put(code, 'prefix', rawStr(args, 'prefix'));
+	put(code, 'postfix', rawStr(args, 'postfix'));
 	put(code, 'checkCharacter', bool(args, 'checkCharacter'));
 	if (Object.keys(code).length > 0) {
 		if (forUpdate) throw new InvalidArgumentError('codePattern', 'the code format of a campaign cannot change once it exists');

@@ -144,6 +144,10 @@ describe('operation table: host fields in, named errors out', () => {
 		expect(fails('campaign', 'update', { campaignId: 'c', discountValue: 20 })).toBe('discountType: discountType: is required when discountValue is given');
 		expect(fails('analytics', 'stats', { groupBy: 'week' })).toBe('groupBy: groupBy: must be day, channel or campaign (got "week")');
 		expect(fails('code', 'fly', {})).toBe('operation: operation: "code.fly" is not a Coupon operation');
+		// A prefix keeps its spaces, but something that is not text is an error, not silently left out.
+		expect(fails('campaign', 'create', { campaignId: 'c', discountType: 'freeShipping', prefix: { a: 1 } })).toBe('prefix: prefix: must be text (got an object)');
+		expect(fails('campaign', 'create', { campaignId: 'c', discountType: 'freeShipping', postfix: true })).toBe('postfix: postfix: must be text (got true)');
+		expect(parseCouponOperation('campaign', 'create', { campaignId: 'c', discountType: 'freeShipping', prefix: 'SP- ' })).toMatchObject({ code: { prefix: 'SP- ' } });
 	});
 
 	test('CSV: header, CRLF lines, quoting and no spreadsheet formulas', () => {
