@@ -183,7 +183,7 @@ function bool(args: OperationArgs, field: string): boolean | undefined {
 	const value = args[field];
 	if (!given(value)) return undefined;
 	if (typeof value === 'boolean') return value;
-	const s = String(value).trim().toLowerCase();
+	const s = typeof value === 'string' ? value.trim().toLowerCase() : '';
 	if (s === 'true') return true;
 	if (s === 'false') return false;
 	throw new InvalidArgumentError(field, `must be true or false (got ${describe(value)})`);
