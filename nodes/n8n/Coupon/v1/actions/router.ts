@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CouponEngine } from '../../../../../core/api';
 import { getStore, queueModeWarning } from '../../../shared/store';
 import { toNodeError } from '../../../shared/errors';
-import { ItemParameters } from '../helpers/parameters';
+import { ItemParameters, NODE_FIELD_LABELS } from '../helpers/parameters';
 import * as analytics from './analytics/Analytics.resource';
 import * as campaign from './campaign/Campaign.resource';
 import * as code from './code/Code.resource';
@@ -69,7 +69,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push(result);
 			}
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, NODE_FIELD_LABELS);
 			if (this.continueOnFail()) {
 				returnData.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
 				continue;

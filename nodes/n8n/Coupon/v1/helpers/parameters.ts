@@ -1,6 +1,48 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { InvalidArgumentError } from '../../../../../core/errors';
 import type { OperationArgs, OperationOutput } from '../../../../../core/hosts/operations';
+
+/** Display names of the parameters only this node has; the operation table names the rest. */
+export const NODE_FIELD_LABELS: Record<string, string> = {
+	defineWith: 'Define With',
+	output: 'Output',
+	binaryPropertyName: 'Put Output File in Field',
+	fileName: 'File Name',
+	returnAll: 'Return All',
+	time: 'At (Local Time)',
+	daysBefore: 'Days Before',
+	schedule: 'Schedule Milestones',
+	scope: 'Trigger Scope',
+};
+
+/** One of the values of an options parameter (an expression may give anything). */
+export function choiceOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+	throw new InvalidArgumentError(field, `must be one of ${allowed.join(', ')} (got ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value})`);
+}
+
+export function flagOf(value: unknown, field: string): boolean {
+	if (typeof value === 'boolean') return value;
+	throw new InvalidArgumentError(field, `must be true or false (got ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value})`);
+}
+
+/** Text, or undefined when empty and not required. */
+export function textOf(value: unknown, field: string, required = false): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		if (required) throw new InvalidArgumentError(field, 'is required');
+		return undefined;
+	}
+	if (typeof value !== 'string') throw new InvalidArgumentError(field, `must be text (got ${typeof value})`);
+	return value.trim();
+}
+
+export function wholeNumberOf(value: unknown, field: string, min: number): number {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+		throw new InvalidArgumentError(field, `must be a whole number of at least ${min}`);
+	}
+	return value;
+}
 
 /** `={{ $json.a.b }}`: a plain path into the current item, the most common expression by far. */
 const JSON_PATH = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/;

@@ -5,6 +5,7 @@ import type { CouponEngine } from '../../../../../../core/api';
 import { runCouponOperation } from '../../../../../../core/hosts/operations';
 import type { EventsPage } from '../../../../../../core/types';
 import type { ItemParameters } from '../../helpers/parameters';
+import { choiceOf, flagOf, textOf, wholeNumberOf } from '../../helpers/parameters';
 
 const EVENT_TYPES = [
 	['Blocked', 'blocked'],
@@ -98,10 +99,11 @@ export async function execute(
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
 	const filters = params.args(itemIndex, [], ['filters']);
-	const returnAll = params.get<boolean>('returnAll', itemIndex, false);
-	let remaining = returnAll ? Number.POSITIVE_INFINITY : params.get<number>('limit', itemIndex, 50);
+	const returnAll = flagOf(params.get<unknown>('returnAll', itemIndex, false), 'returnAll');
+	let remaining = returnAll ? Number.POSITIVE_INFINITY : wholeNumberOf(params.get<unknown>('limit', itemIndex, 50), 'limit', 1);
+	const output = choiceOf(params.get<unknown>('output', itemIndex, 'events'), 'output', ['events', 'page'] as const);
 	const events: EventsPage['events'] = [];
-	let cursor = typeof filters.after === 'string' ? filters.after : '';
+	let cursor = textOf(filters.after, 'after') ?? '';
 	for (;;) {
 		const page = (await runCouponOperation(engine, 'analytics', 'events', {
 			...filters,
@@ -114,7 +116,7 @@ export async function execute(
 		cursor = page.cursor;
 		if (page.events.length === 0 || remaining <= 0 || !moved) break;
 	}
-	if (params.get<string>('output', itemIndex, 'events') === 'page') {
+	if (output === 'page') {
 		return [{ json: { events, cursor, count: events.length } as unknown as IDataObject }];
 	}
 	return events.map((event) => ({ json: event as unknown as IDataObject }));

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { CouponEngine } from '../../../../../../core/api';
 import { runCouponOperation } from '../../../../../../core/hosts/operations';
 import type { ItemParameters } from '../../helpers/parameters';
-import { toItems } from '../../helpers/parameters';
+import { choiceOf, toItems } from '../../helpers/parameters';
 import { campaignIdField } from '../fields';
 import { createOptions, discountFields } from './campaignFields';
 
@@ -54,8 +54,9 @@ export async function execute(
 	engine: CouponEngine,
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
+	const defineWith = choiceOf(params.get<unknown>('defineWith', itemIndex, 'fields'), 'defineWith', ['fields', 'json'] as const);
 	const args =
-		params.get<string>('defineWith', itemIndex, 'fields') === 'json'
+		defineWith === 'json'
 			? params.args(itemIndex, ['campaignId', 'definition'])
 			: params.args(itemIndex, ['campaignId', 'discountType', 'discountValue', 'discountAmount', 'discountCurrency'], ['additionalFields']);
 	return toItems(await runCouponOperation(engine, 'campaign', 'create', args));

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { CouponEngine } from '../../../../../../core/api';
 import { runCouponOperation } from '../../../../../../core/hosts/operations';
 import type { ItemParameters } from '../../helpers/parameters';
-import { toItems } from '../../helpers/parameters';
+import { flagOf, toItems } from '../../helpers/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,6 +52,6 @@ export async function execute(
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
 	const args = params.args(itemIndex, [], ['filters']);
-	if (!params.get<boolean>('returnAll', itemIndex, false)) args.limit = params.get<number>('limit', itemIndex, 50);
+	if (!flagOf(params.get<unknown>('returnAll', itemIndex, false), 'returnAll')) args.limit = params.get<number>('limit', itemIndex, 50);
 	return toItems(await runCouponOperation(engine, 'campaign', 'getMany', args));
 }

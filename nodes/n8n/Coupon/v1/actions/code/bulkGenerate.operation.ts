@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { CouponEngine } from '../../../../../../core/api';
 import { codesToCsv, runCouponOperation } from '../../../../../../core/hosts/operations';
 import type { ItemParameters } from '../../helpers/parameters';
+import { choiceOf, textOf } from '../../helpers/parameters';
 import { campaignIdField, channelOption } from '../fields';
 
 const properties: INodeProperties[] = [
@@ -84,15 +85,17 @@ export async function execute(
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
 	const args = params.args(itemIndex, ['campaignId', 'count'], ['additionalFields']);
-	const fileName = typeof args.fileName === 'string' && args.fileName.trim() !== '' ? args.fileName.trim() : undefined;
+	// Everything about the output is checked before a single code is generated.
+	const output = choiceOf(params.get<unknown>('output', itemIndex, 'items'), 'output', ['items', 'file'] as const);
+	const fileName = output === 'file' ? textOf(args.fileName, 'fileName') : undefined;
+	const binaryPropertyName = output === 'file' ? (textOf(params.get<unknown>('binaryPropertyName', itemIndex, 'data'), 'binaryPropertyName', true) as string) : '';
 	delete args.fileName;
 	const result = await runCouponOperation(engine, 'code', 'bulkGenerate', args);
 	const { campaignId, codes } = result as { campaignId: string; codes: string[] };
 
-	if (params.get<string>('output', itemIndex, 'items') === 'items') {
+	if (output === 'items') {
 		return codes.map((code) => ({ json: { code, campaignId } }));
 	}
-	const binaryPropertyName = params.get<string>('binaryPropertyName', itemIndex, 'data');
 	const name = fileName ?? `${campaignId}-codes.csv`;
 	const binary = await this.helpers.prepareBinaryData(Buffer.from(codesToCsv(codes, { campaignId }), 'utf8'), name, 'text/csv');
 	return [{ json: { campaignId, count: codes.length, fileName: name }, binary: { [binaryPropertyName]: binary } }];

@@ -2,12 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CouponEngine } from '../../../../../../core/api';
+import { InvalidArgumentError } from '../../../../../../core/errors';
 import { runCouponOperation } from '../../../../../../core/hosts/operations';
+import { annualRule } from '../../../../../../core/triggers';
+import type { AnnualOptions } from '../../../../../../core/triggers';
+import { checkScope } from '../../../../../../core/triggers/check';
 import type { JsonObject } from '../../../../../../core/hosts/operations';
 import type { StoredCustomer } from '../../../../../../core/types';
+import { problemOf } from '../../../../shared/errors';
 import { getTriggers } from '../../../../shared/triggers';
 import type { ItemParameters } from '../../helpers/parameters';
-import { toItems } from '../../helpers/parameters';
+import { flagOf, textOf, toItems } from '../../helpers/parameters';
 import { emailOption, metadataOption, timeZoneOption } from '../fields';
 
 const properties: INodeProperties[] = [
@@ -123,14 +128,21 @@ export async function execute(
 	params: ItemParameters,
 ): Promise<INodeExecutionData[]> {
 	const args = params.args(itemIndex, ['customerId'], ['additionalFields']);
-	const stored = (await runCouponOperation(engine, 'customer', 'upsert', args)) as unknown as StoredCustomer;
+	// The milestone settings are checked before the profile is written.
 	const milestones = params.get<IDataObject>('milestoneOptions', itemIndex, {});
-	if (milestones.schedule === false) return toItems(stored as unknown as JsonObject);
-	const scope = typeof milestones.scope === 'string' && milestones.scope.trim() !== '' ? milestones.scope.trim() : 'default';
-	const annual = {
-		daysBefore: typeof milestones.daysBefore === 'number' ? milestones.daysBefore : 0,
-		time: typeof milestones.time === 'string' && milestones.time !== '' ? milestones.time : '09:00',
-	};
+	const schedule = milestones.schedule === undefined ? true : flagOf(milestones.schedule, 'schedule');
+	const scope = checkScope(textOf(milestones.scope, 'scope') ?? 'default');
+	const annual = { daysBefore: milestones.daysBefore ?? 0, time: textOf(milestones.time, 'time') ?? '09:00' } as AnnualOptions;
+	try {
+		annualRule('birthday', '--01-01', 'UTC', annual);
+	} catch (error) {
+		if (error instanceof InvalidArgumentError && error.field.startsWith('birthday.')) {
+			throw new InvalidArgumentError(error.field.slice('birthday.'.length), problemOf(error));
+		}
+		throw error;
+	}
+	const stored = (await runCouponOperation(engine, 'customer', 'upsert', args)) as unknown as StoredCustomer;
+	if (!schedule) return toItems(stored as unknown as JsonObject);
 	const triggers = await getTriggers(this, scope);
 	const next = await triggers.scheduleCustomer(stored, { birthday: annual, renewal: annual });
 	const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
