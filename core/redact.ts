@@ -17,7 +17,10 @@
  * - `redactCause(cause, secrets)`: that reduction alone, for building a new error around a cause.
  * - `storeSecrets(options)`: the secrets in store options (the Redis password, and the password of a
  *   Redis URL as typed and decoded).
+ * - `isError(value)`: an Error, also one made in another realm (a vm context, as under jest).
  */
+import { types } from 'node:util';
+
 import type { StoreOptions } from './api';
 
 export const REDACTED = '***';
@@ -75,6 +78,11 @@ export function redactText(text: string, secrets: readonly unknown[]): string {
 	return replaceForms(text, secretForms(secrets));
 }
 
+/** Errors from another realm (a vm context, as under jest) are errors too. */
+export function isError(value: unknown): value is Error {
+	return value instanceof Error || types.isNativeError(value);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	if (typeof value !== 'object' || value === null) return false;
 	const proto = Object.getPrototypeOf(value) as unknown;
@@ -88,7 +96,7 @@ function copyValue(value: unknown, forms: readonly string[], seen: WeakSet<objec
 		seen.add(value);
 		return value.map((v) => copyValue(v, forms, seen));
 	}
-	if (value instanceof Error) return reduceCause(value, forms, 0);
+	if (isError(value)) return reduceCause(value, forms, 0);
 	if (isPlainObject(value)) {
 		if (seen.has(value)) return '[circular]';
 		seen.add(value);
@@ -108,7 +116,7 @@ export function redactValue<T>(value: T, secrets: readonly unknown[]): T {
 /** Name, message and code of an error (redacted), and the same of its causes; nothing else. */
 function reduceCause(cause: unknown, forms: readonly string[], depth: number): unknown {
 	if (cause === undefined || cause === null) return cause;
-	if (!(cause instanceof Error)) {
+	if (!isError(cause)) {
 		if (typeof cause === 'string') return replaceForms(cause, forms);
 		return typeof cause === 'object' ? '[cause withheld]' : cause;
 	}
@@ -128,7 +136,7 @@ export function redactCause(cause: unknown, secrets: readonly unknown[]): unknow
 
 export function redactError(error: unknown, secrets: readonly unknown[]): Error {
 	const forms = secretForms(secrets);
-	if (!(error instanceof Error)) return new Error(replaceForms(String(error), forms));
+	if (!isError(error)) return new Error(replaceForms(String(error), forms));
 	const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
 	for (const key of Object.getOwnPropertyNames(error)) {
 		const descriptor = Object.getOwnPropertyDescriptor(error, key);
