@@ -4,6 +4,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import type { CouponEngine, StoreOptions } from '../../../core/api';
 import { acquireEngine, releaseEngine } from '../../../core/hosts/engineCache';
 import { DEFAULT_SQLITE_FILE, toStoreOptions } from '../../../core/hosts/storeSettings';
+import { redactError, storeSecrets } from '../../../core/redact';
 import { type CouponKitStoreNode, type StoreCredentials, STORE_TYPE, errorText } from '../lib/store';
 
 interface StoreNodeDef extends NodeDef {
@@ -31,6 +32,9 @@ export default function (RED: NodeAPI): void {
 
 	function setUp(node: CouponKitStoreNode, def: StoreNodeDef): void {
 		const credentials: StoreCredentials = node.credentials ?? {};
+		// From the credentials as typed, so they are known even when the settings are refused.
+		const secrets = storeSecrets({ type: 'redis', url: credentials.url, password: credentials.password });
+		Object.defineProperty(node, 'secrets', { value: secrets, enumerable: false });
 
 		let options: StoreOptions | null = null;
 		let settingsError: Error | null = null;
@@ -54,8 +58,8 @@ export default function (RED: NodeAPI): void {
 				{ sqlitePath: path.join(base, DEFAULT_SQLITE_FILE), baseDir: base },
 			);
 		} catch (err) {
-			settingsError = err instanceof Error ? err : new Error(String(err));
-			node.error(RED._('coupon-kit-store.errors.settings', { message: settingsError.message }));
+			settingsError = redactError(err, secrets);
+			node.error(RED._('coupon-kit-store.errors.settings', { message: errorText(settingsError, secrets) }));
 		}
 
 		const where = describe(options);
@@ -68,11 +72,14 @@ export default function (RED: NodeAPI): void {
 			if (settingsError) return Promise.reject(settingsError);
 			if (closed) return Promise.reject(new Error(RED._('coupon-kit-store.errors.closed')));
 			if (!opening) {
-				const attempt = acquireEngine(options as StoreOptions);
+				// Whoever waits for the engine gets the failure without secrets or raw driver causes.
+				const attempt = acquireEngine(options as StoreOptions).catch((err: unknown) => {
+					throw redactError(err, secrets);
+				});
 				opening = attempt;
 				attempt.catch((err: unknown) => {
 					if (opening === attempt) opening = null;
-					node.error(RED._('coupon-kit-store.errors.open', { where, message: errorText(err) }));
+					node.error(RED._('coupon-kit-store.errors.open', { where, message: errorText(err, secrets) }));
 				});
 			}
 			return opening;
@@ -98,7 +105,7 @@ export default function (RED: NodeAPI): void {
 					() => releaseEngine(settings),
 					() => undefined,
 				)
-				.catch((err: unknown) => node.warn(RED._('coupon-kit-store.errors.close', { message: errorText(err) })))
+				.catch((err: unknown) => node.warn(RED._('coupon-kit-store.errors.close', { message: errorText(err, secrets) })))
 				.finally(done);
 		});
 	}

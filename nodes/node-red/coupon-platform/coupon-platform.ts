@@ -27,6 +27,9 @@ export default function (RED: NodeAPI): void {
 		const configId = typeof def[platformId] === 'string' ? (def[platformId] as string) : '';
 		const config = configId ? (RED.nodes.getNode(configId) as Node<object> | null) : null;
 		const timeoutMs = Number(def.timeout) > 0 ? Number(def.timeout) * 1000 : undefined;
+		const store = def.recordDelivery ? findStore(RED, def.store) : null;
+		// Everything this node shows is cleared of the platform's credentials and the store's.
+		const secrets = (): string[] => [...(platform && config ? platform.secretsOf(config) : []), ...(store?.secrets ?? [])];
 
 		if (!platform) node.status({ fill: 'red', shape: 'ring', text: `platform: unknown "${platformId}"` });
 		else if (!config) node.status({ fill: 'red', shape: 'ring', text: RED._('coupon-platform.status.noConfig') });
@@ -41,12 +44,11 @@ export default function (RED: NodeAPI): void {
 				const input = { msg, event: def.event ?? '' };
 				const request = action.build(config, input);
 				node.status({ fill: 'blue', shape: 'dot', text: RED._('coupon-platform.status.sending') });
-				const response = await sendPlatformRequest(platformId, request, timeoutMs);
+				const response = await sendPlatformRequest(platformId, request, timeoutMs, secrets());
 
 				const code = action.codeOf?.(input) ?? null;
 				let delivered: string | null = null;
 				if (def.recordDelivery && code) {
-					const store = findStore(RED, def.store);
 					if (store) {
 						const engine = await store.engine();
 						const event = await engine.markDelivered({ code, channel: platformId, recipient: new URL(request.url).host });
@@ -68,8 +70,8 @@ export default function (RED: NodeAPI): void {
 				send(out);
 				done();
 			})().catch((err: unknown) => {
-				node.status(errorStatus(err));
-				done(asError(err));
+				node.status(errorStatus(err, secrets()));
+				done(asError(err, secrets()));
 			});
 		});
 

@@ -24,11 +24,16 @@ export interface NodeRedPlatform<TConfig extends Node<object> = Node<object>> {
 	/** `coupon-kit-<platform id in kebab case>`. */
 	configType: string;
 	actions: Record<string, PlatformAction<TConfig>>;
+	/** The config node's credential values that must never appear in messages, statuses or logs. */
+	secretsOf(config: TConfig): string[];
 }
 
 const webhook: NodeRedPlatform<WebhookConfigNode> = {
 	id: WEBHOOK_PLATFORM_ID,
 	configType: WEBHOOK_CONFIG_TYPE,
+	secretsOf(config) {
+		return [config.credentials?.secret, config.credentials?.authorization].filter((s): s is string => typeof s === 'string' && s !== '');
+	},
 	actions: {
 		send: {
 			build(config, { msg, event }) {

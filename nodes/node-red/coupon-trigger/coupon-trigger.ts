@@ -139,8 +139,8 @@ export default function (RED: NodeAPI): void {
 		try {
 			settings = plan(def);
 		} catch (err) {
-			node.status(errorStatus(err));
-			node.error(errorText(err));
+			node.status(errorStatus(err, store?.secrets));
+			node.error(errorText(err, store?.secrets));
 		}
 
 		const open = (): Promise<Triggers> => {
@@ -203,8 +203,8 @@ export default function (RED: NodeAPI): void {
 				queued = null;
 				if (closing) return undefined;
 				return pollOnce().catch((err: unknown) => {
-					node.status(errorStatus(err));
-					node.error(errorText(err));
+					node.status(errorStatus(err, store?.secrets));
+					node.error(errorText(err, store?.secrets));
 				});
 			});
 			queued = next;
@@ -226,8 +226,8 @@ export default function (RED: NodeAPI): void {
 				await poll();
 				done();
 			})().catch((err: unknown) => {
-				node.status(errorStatus(err));
-				done(asError(err));
+				node.status(errorStatus(err, store?.secrets));
+				done(asError(err, store?.secrets));
 			});
 		});
 

@@ -42,8 +42,8 @@ export default function (RED: NodeAPI): void {
 				send(out);
 				done();
 			})().catch((err: unknown) => {
-				node.status(errorStatus(err));
-				done(asError(err));
+				node.status(errorStatus(err, store?.secrets));
+				done(asError(err, store?.secrets));
 			});
 		});
 

@@ -1,13 +1,19 @@
 // Sends a platform request (plain data from core/platforms) with the runtime's fetch.
 import type { PlatformRequest, PlatformResponse } from '../../../core/platforms/types';
 import { PlatformError } from '../../../core/platforms/types';
+import { isError, redactCause, redactText, redactValue } from '../../../core/redact';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * `secrets` (the credentials the request carries) never come back out: a receiver may echo what it got,
+ * so its answer — body, headers, error text — is handed on without them, and so is a network error.
+ */
 export async function sendPlatformRequest(
 	platform: string,
 	request: PlatformRequest,
 	timeoutMs = DEFAULT_TIMEOUT_MS,
+	secrets: readonly string[] = [],
 ): Promise<PlatformResponse> {
 	const body =
 		request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
@@ -21,19 +27,19 @@ export async function sendPlatformRequest(
 			signal: AbortSignal.timeout(timeoutMs),
 		});
 	} catch (err) {
-		const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-		const reason = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
+		const timedOut = isError(err) && (err.name === 'TimeoutError' || err.name === 'AbortError');
+		const reason = timedOut ? `no answer within ${timeoutMs} ms` : redactText(describeNetworkError(err), secrets);
 		throw new PlatformError(platform, `${platform}: ${reason} (${request.method} ${originOf(request.url)})`, {
 			retryable: true,
-			cause: err,
+			cause: redactCause(err, secrets),
 		});
 	}
-	const text = await response.text();
+	const text = redactText(await response.text(), secrets);
 	const headers: Record<string, string> = {};
 	response.headers.forEach((value, name) => {
-		headers[name] = value;
+		headers[name] = redactText(value, secrets);
 	});
-	const parsed = parseBody(text, headers['content-type']);
+	const parsed = redactValue(parseBody(text, headers['content-type']), secrets);
 	if (response.status < 200 || response.status >= 300) {
 		const platformMessage = text.slice(0, 500) || null;
 		throw new PlatformError(platform, `${platform}: ${response.status} ${response.statusText} from ${originOf(request.url)}`, {
@@ -57,10 +63,10 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 }
 
 function describeNetworkError(err: unknown): string {
-	const cause = err instanceof Error ? (err as { cause?: unknown }).cause : undefined;
+	const cause = isError(err) ? (err as { cause?: unknown }).cause : undefined;
 	const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : null;
 	if (code) return `could not connect (${code})`;
-	return err instanceof Error ? err.message : String(err);
+	return isError(err) ? err.message : String(err);
 }
 
 /** Only scheme and host in messages: paths and query strings may carry tokens. */

@@ -2,6 +2,7 @@
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import type { CouponEngine, StoreOptions } from '../../../core/api';
 import { InvalidArgumentError } from '../../../core/errors';
+import { isError, redactError, redactText } from '../../../core/redact';
 
 export const STORE_TYPE = 'coupon-kit-store';
 
@@ -18,6 +19,8 @@ export interface CouponKitStoreNode extends Node<StoreCredentials> {
 	storeOptions(): StoreOptions;
 	/** Where the data lives, without secrets: a file path or a Redis host. */
 	readonly where: string;
+	/** The store's secrets (Redis password, URL password), for keeping them out of messages and statuses. */
+	readonly secrets: readonly string[];
 }
 
 export function findStore(RED: NodeAPI, id: string | undefined): CouponKitStoreNode | null {
@@ -31,21 +34,27 @@ export function missingStore(): InvalidArgumentError {
 	return new InvalidArgumentError('store', 'select a Coupon Kit store in the node settings');
 }
 
-/** A red ring that names the field when the error does: an operator can see what to fix. */
-export function errorStatus(err: unknown): NodeStatus {
-	return { fill: 'red', shape: 'ring', text: clip(errorText(err)) };
+/**
+ * A red ring that names the field when the error does: an operator can see what to fix. `secrets` are
+ * replaced before the text is clipped (a clipped secret is still a leak).
+ */
+export function errorStatus(err: unknown, secrets: readonly string[] = []): NodeStatus {
+	return { fill: 'red', shape: 'ring', text: clip(errorText(err, secrets)) };
 }
 
-export function errorText(err: unknown): string {
-	if (err instanceof Error) return err.message;
-	return String(err);
+export function errorText(err: unknown, secrets: readonly string[] = []): string {
+	return redactText(isError(err) ? err.message : String(err), secrets);
 }
 
 export function clip(text: string, max = 64): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Node-RED wants Error instances in `done(err)`; other throwables are wrapped. */
-export function asError(err: unknown): Error {
-	return err instanceof Error ? err : new Error(String(err));
+/**
+ * The error for `done(err)` / `node.error(err)`: Node-RED logs it and hands it to catch nodes with its
+ * own fields and its `cause`. Secrets are replaced and the cause chain is cut down to name, message and
+ * code (a driver error carries its command and arguments, an ioredis AUTH error the password).
+ */
+export function asError(err: unknown, secrets: readonly string[] = []): Error {
+	return redactError(err, secrets);
 }
