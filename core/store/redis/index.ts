@@ -7,7 +7,7 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { RedisStoreOptions } from '../../api';
 import { CouponKitError, InvalidArgumentError, StoreError } from '../../errors';
-import { campaignOfUnit } from '../../ids';
+import { campaignOfUnit, newId } from '../../ids';
 import type { Campaign, CustomerProfile, LedgerEvent, LedgerEventType, StoredCustomer } from '../../types';
 import type {
 	AuditCounts,
@@ -93,6 +93,8 @@ class ErrorWrapper {
 		return new StoreError(`cannot reach Redis at ${this.target}: ${detail}`, true, { cause: err });
 	}
 }
+
+const GENERATE_CHUNK = 1000;
 
 export class RedisStore implements CouponStore {
 	readonly kind = 'redis' as const;
@@ -286,7 +288,25 @@ export class RedisStore implements CouponStore {
 		});
 	}
 
-	insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
+	/**
+	 * A batch goes to Redis in chunks: one script call with tens of thousands of arguments would block the
+	 * server for long and overflow the client's call stack. Each chunk writes its own `generated` event.
+	 */
+	async insertGenerated(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
+		const inserted: StoredCode[] = [];
+		let duplicates = 0;
+		for (let i = 0; i < req.codes.length; i += GENERATE_CHUNK) {
+			const event = i === 0 ? req.event : { ...req.event, id: newId() };
+			const part = await this.insertChunk({ ...req, codes: req.codes.slice(i, i + GENERATE_CHUNK), event });
+			if (part.status === 'stale') return inserted.length === 0 ? part : { status: 'inserted', inserted, duplicates };
+			inserted.push(...part.inserted);
+			if (part.status === 'rejected') return { status: 'rejected', reason: 'ISSUANCE_LIMIT_REACHED', inserted };
+			duplicates += part.duplicates;
+		}
+		return { status: 'inserted', inserted, duplicates };
+	}
+
+	private insertChunk(req: GenerateBatchRequest): Promise<GenerateBatchOutcome> {
 		const campaignId = req.limits.campaignId;
 		const slot = this.keys.slot(campaignId);
 		const head = eventHead(req.event);

@@ -52,8 +52,15 @@ export function loadScripts(dir = join(__dirname, 'commands')): LoadedScript[] {
 	if (cache?.dir === dir) return cache.scripts;
 	const files = readdirSync(dir).filter((f) => f.endsWith('.lua'));
 	const scripts = SCRIPT_NAMES.map((name): LoadedScript => {
-		const file = files.find((f) => f.startsWith(`${name}-`) && /^\w+-\d+\.lua$/.test(f));
-		if (!file) throw new Error(`the Lua script ${name}-<keys>.lua is missing from ${dir}`);
+		const matches = files.filter((f) => new RegExp(`^${name}-\\d+\\.lua$`).test(f));
+		if (matches.length !== 1) {
+			throw new Error(
+				matches.length === 0
+					? `the Lua script ${name}-<keys>.lua is missing from ${dir}`
+					: `${dir} holds ${matches.join(' and ')}: one ${name} script is stale; rebuild the package`,
+			);
+		}
+		const file = matches[0];
 		const lua = resolveIncludes(readFileSync(join(dir, file), 'utf8'), dir, new Set());
 		const sha = createHash('sha1').update(lua).digest('hex');
 		return { name, command: `ck:${name}:${sha.slice(0, 10)}`, numberOfKeys: Number(/-(\d+)\.lua$/.exec(file)?.[1]), lua };
