@@ -138,8 +138,12 @@ describe.each(STORE_KINDS.map((make) => [make().name, make] as const))('coupon t
 			};
 			out.on('input', listener);
 		});
+		// The poll's own completion can come after its messages: wait for it, so the next feed() does not
+		// mistake it for its own.
+		const pollDone = nextMessage(helper.getNode('completed') as TestNode);
 		trigger.receive({ poll: true });
 		await both;
+		await pollDone;
 		expect(received.map((m) => [m.topic, (m.payload as { code: string }).code])).toEqual([
 			['issued', issued.code],
 			['redeemed', issued.code],
