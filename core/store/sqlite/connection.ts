@@ -2,7 +2,7 @@
 // which keep their own connections on the same file.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
 
@@ -59,5 +59,41 @@ export function migrateSchema(db: DatabaseSync, path: string, metaTable: string,
 	} catch (err) {
 		db.close();
 		throw new StoreError(`the file at "${path}" is not a usable ${what}: ${(err as Error).message}`, false, { cause: err });
+	}
+}
+
+export type Row = Record<string, unknown>;
+export type SqlValue = string | number | null;
+
+/** Statements prepared once per SQL text and reused for the life of the connection. */
+export abstract class PreparedStatements {
+	private readonly prepared = new Map<string, StatementSync>();
+
+	protected constructor(readonly db: DatabaseSync) {}
+
+	private statement(sql: string): StatementSync {
+		let s = this.prepared.get(sql);
+		if (!s) {
+			s = this.db.prepare(sql);
+			this.prepared.set(sql, s);
+		}
+		return s;
+	}
+
+	protected get(sql: string, ...params: SqlValue[]): Row | undefined {
+		return this.statement(sql).get(...params) as Row | undefined;
+	}
+
+	protected all(sql: string, ...params: SqlValue[]): Row[] {
+		return this.statement(sql).all(...params) as Row[];
+	}
+
+	/** Runs a write and returns how many rows it changed. */
+	protected run(sql: string, ...params: SqlValue[]): number {
+		return Number(this.statement(sql).run(...params).changes);
+	}
+
+	protected forgetStatements(): void {
+		this.prepared.clear();
 	}
 }

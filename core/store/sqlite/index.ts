@@ -1,6 +1,6 @@
 // The embedded store: one SQLite file (node:sqlite), WAL, every operation one `BEGIN IMMEDIATE` transaction,
 // so several processes may share the file.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
 import type {
@@ -32,11 +32,9 @@ import type {
 	VoidOutcome,
 	VoidRequest,
 } from '../types';
-import { openDatabaseFile, migrateSchema } from './connection';
+import { migrateSchema, openDatabaseFile, PreparedStatements, type Row, type SqlValue } from './connection';
 import { MIGRATIONS } from './schema';
 
-type Row = Record<string, unknown>;
-type SqlValue = string | number | null;
 
 const num = (v: unknown): number => Number(v ?? 0);
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -85,34 +83,14 @@ class Rejected {
 	constructor(readonly reason: RejectionReason) {}
 }
 
-export class SqliteStore implements CouponStore {
+export class SqliteStore extends PreparedStatements implements CouponStore {
 	readonly kind = 'sqlite' as const;
-	private readonly stmts = new Map<string, StatementSync>();
 	private pending: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }> = [];
 	private flushScheduled = false;
 	private closed = false;
 
-	constructor(readonly db: DatabaseSync) {}
-
-	private q(sql: string): StatementSync {
-		let s = this.stmts.get(sql);
-		if (!s) {
-			s = this.db.prepare(sql);
-			this.stmts.set(sql, s);
-		}
-		return s;
-	}
-
-	private get(sql: string, ...params: SqlValue[]): Row | undefined {
-		return this.q(sql).get(...params) as Row | undefined;
-	}
-
-	private all(sql: string, ...params: SqlValue[]): Row[] {
-		return this.q(sql).all(...params) as Row[];
-	}
-
-	private run(sql: string, ...params: SqlValue[]): number {
-		return Number(this.q(sql).run(...params).changes);
+	constructor(db: DatabaseSync) {
+		super(db);
 	}
 
 	/**
@@ -760,7 +738,7 @@ export class SqliteStore implements CouponStore {
 		if (this.closed) return;
 		if (this.pending.length > 0) this.flush();
 		this.closed = true;
-		this.stmts.clear();
+		this.forgetStatements();
 		this.db.close();
 	}
 }

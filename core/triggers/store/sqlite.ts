@@ -1,10 +1,10 @@
 // Trigger state in the engine's SQLite file, over a connection of its own: WAL, busy_timeout, and every
 // write one BEGIN IMMEDIATE transaction, so several processes on one file claim each due entry once.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
 import type { CartState, DueKind } from '../types';
-import { openDatabaseFile, migrateSchema } from '../../store/sqlite/connection';
+import { migrateSchema, openDatabaseFile, PreparedStatements, type SqlValue } from '../../store/sqlite/connection';
 import { TRIGGER_MIGRATIONS } from './sqliteSchema';
 import type {
 	CartRecord,
@@ -22,8 +22,6 @@ import type {
 	TriggerStore,
 } from './types';
 
-type Row = Record<string, unknown>;
-type SqlValue = string | number | null;
 
 const PURGE_EVERY_MS = 3_600_000;
 const num = (v: unknown): number => Number(v);
@@ -39,34 +37,14 @@ function wrap(err: unknown): Error {
 	return new StoreError(`the trigger database failed: ${message}`, false, { cause: err });
 }
 
-export class SqliteTriggerStore implements TriggerStore {
+export class SqliteTriggerStore extends PreparedStatements implements TriggerStore {
 	readonly kind = 'sqlite' as const;
-	private readonly stmts = new Map<string, StatementSync>();
 	private closed = false;
 	private lastPurge = 0;
 	private lastDeliveryPurge = 0;
 
-	constructor(private readonly db: DatabaseSync) {}
-
-	private q(sql: string): StatementSync {
-		let s = this.stmts.get(sql);
-		if (!s) {
-			s = this.db.prepare(sql);
-			this.stmts.set(sql, s);
-		}
-		return s;
-	}
-
-	private get(sql: string, ...params: SqlValue[]): Row | undefined {
-		return this.q(sql).get(...params) as Row | undefined;
-	}
-
-	private all(sql: string, ...params: SqlValue[]): Row[] {
-		return this.q(sql).all(...params) as Row[];
-	}
-
-	private run(sql: string, ...params: SqlValue[]): number {
-		return Number(this.q(sql).run(...params).changes);
+	constructor(db: DatabaseSync) {
+		super(db);
 	}
 
 	private tx<T>(fn: () => T): T {
@@ -402,7 +380,7 @@ export class SqliteTriggerStore implements TriggerStore {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
-		this.stmts.clear();
+		this.forgetStatements();
 		this.db.close();
 	}
 }
