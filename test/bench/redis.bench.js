@@ -1,71 +1,174 @@
-// Redis store against a bare ioredis EVALSHA of a one-HINCRBY script, both with 64 calls in flight,
-// on a private redis-server started here (no persistence, as the bare figure in TOOLCHAIN.md).
+// Redis store and engine redeem throughput against a bare ioredis EVALSHA of a one-HINCRBY script, all with
+// 64 calls in flight on one private redis-server started here (no persistence, as the bare figure in
+// TOOLCHAIN.md), in the same run.
+// Needs the build: `npx tsc -p tsconfig.build.json && npx gulp build` (or `npm run build`).
 'use strict';
 const { join } = require('node:path');
 const Redis = require('ioredis');
 const { startRedis } = require('../setup/redis');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
-const N = Number(process.env.BENCH_REDIS_REDEEMS ?? 20_000);
+const REDEEMS = Number(process.env.BENCH_REDIS_REDEEMS ?? 20_000);
 const IN_FLIGHT = 64;
+const T0 = Date.parse('2027-03-10T12:00:00Z');
 
-async function inFlight(count, call) {
+/** Runs `count` calls with `IN_FLIGHT` of them pending at any time; returns calls per second. */
+async function throughput(count, call) {
 	let next = 0;
 	const lane = async () => {
 		while (next < count) await call(next++);
 	};
-	const t = process.hrtime.bigint();
+	const started = process.hrtime.bigint();
 	await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-	return Number(process.hrtime.bigint() - t) / 1e9;
+	return count / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-async function bare(url, autoPipelining) {
+function campaign(id) {
+	return {
+		id,
+		name: id,
+		code: { charset: 'ABCDEFGHJKMNPQRSTUVWXYZ23456789', checkCharacter: false, pattern: '##########' },
+		discount: { type: 'percent', value: 10 },
+		validity: { zone: 'UTC', startsAt: null, endsAt: null, lifetimeDays: null, windows: [] },
+		limits: { perCode: 1, perCustomer: null, total: null, issuance: null },
+		rules: { minOrderAmount: null, currency: null, firstOrderOnly: false, segments: [], channels: [] },
+		capacity: { space: 1e15, maxIssued: 1e9 },
+		maxGuessProbability: 1e-6,
+		metadata: {},
+		active: true,
+		version: 1,
+		createdAt: T0,
+		updatedAt: T0,
+	};
+}
+
+function draft(id, campaignId, fields = {}) {
+	return { id, at: new Date(T0).toISOString(), campaignId, code: null, customerId: null, channel: null, amount: null, data: {}, ...fields };
+}
+
+/** A campaign with `count` codes (one use each) for one measured run of redeems. */
+async function prepare(store, id, count) {
+	const c = campaign(id);
+	await store.putCampaign(c, null, { ...draft(`${id}-created`, id), type: 'campaign_created', count: 1, reason: null });
+	const limits = { campaignId: id, campaignVersion: 1, ...c.limits };
+	const keys = [];
+	for (let i = 0; i < count; i += 1000) {
+		const codes = [];
+		for (let j = i; j < Math.min(count, i + 1000); j++) {
+			const key = `${id.toUpperCase()}${String(j).padStart(8, '0')}`;
+			keys.push(key);
+			codes.push({
+				key,
+				code: key,
+				campaignId: id,
+				customerId: null,
+				email: null,
+				channel: null,
+				issuedAt: T0,
+				expiresAt: null,
+				voidedAt: null,
+				redemptions: 0,
+				reserved: 0,
+				metadata: {},
+			});
+		}
+		const out = await store.insertGenerated({ limits, codes, now: T0, event: draft(`${id}-gen-${i}`, id) });
+		if (out.status !== 'inserted' || out.inserted.length !== codes.length) throw new Error(`preparing ${id}: ${out.status}`);
+	}
+	return { limits, keys };
+}
+
+/** The bare bar: a one-HINCRBY script by EVALSHA, with and without auto-pipelining; the faster one counts. */
+async function bare(url, autoPipelining, count) {
 	const client = new Redis(url, { enableAutoPipelining: autoPipelining });
 	client.defineCommand('bump', { numberOfKeys: 1, lua: "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)" });
-	await client.bump('bench:bare', 'warm');
-	const secs = await inFlight(N, (i) => client.bump('bench:bare', `f${i % 1000}`));
-	await client.quit();
-	return N / secs;
-}
-
-async function run() {
-	const redis = await startRedis();
 	try {
-		const { openEngine } = require(dist);
-		const engine = await openEngine({ store: { type: 'redis', url: redis.url, keyPrefix: 'bench:' } });
-		await engine.createCampaign({
-			id: 'r', code: { length: 12 }, discount: { type: 'percent', value: 10 }, limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
-		});
-		const codes = [];
-		for await (const batch of engine.generate({ campaignId: 'r', count: N + 1000 })) codes.push(...batch);
-		for (let i = 0; i < 1000; i++) await engine.redeem({ code: codes[N + i], customerId: `w${i}` });
-		// The bare baseline both ways; the faster one is the bar.
-		const base = Math.max(await bare(redis.url, false), await bare(redis.url, true));
-		let ok = 0;
-		const secs = await inFlight(N, async (i) => {
-			const r = await engine.redeem({ code: codes[i], customerId: `c${i}`, orderId: `o${i}`, orderAmount: 50 });
-			if (r.ok) ok++;
-		});
-		if (ok !== N) throw new Error(`only ${ok} of ${N} redeemed`);
-		const audit = await engine.audit('r');
-		await engine.close();
-		if (!audit.consistent) throw new Error(`audit after the bench: ${audit.problems.join('; ')}`);
-		const ours = N / secs;
-		return [
-			{
-				name: 'redeem throughput, 64 in flight (engine.redeem ÷ bare EVALSHA one-HINCRBY)',
-				value: ours,
-				unit: '/s',
-				baseline: base,
-				ratio: ours / base,
-				target: '≥ 0.5',
-				met: ours / base >= 0.5,
-			},
-		];
+		await throughput(2000, (i) => client.bump('bench:bare', `f${i % 1000}`));
+		return await throughput(count, (i) => client.bump('bench:bare', `f${i % 1000}`));
 	} finally {
-		await redis.stop();
+		client.disconnect();
 	}
 }
 
+async function run() {
+	const { openEngine } = require(dist);
+	const { openRedisStore } = require(join(dist, 'store', 'redis'));
+	const server = await startRedis();
+	const rows = [];
+	let store;
+	try {
+		store = await openRedisStore({ type: 'redis', url: server.url, keyPrefix: 'ck:' });
+		// 1. The store's redeem script: one EVALSHA per call, codes prepared with perCode 1.
+		const redeemAll = async (id, count) => {
+			const { limits, keys } = await prepare(store, id, count);
+			let ok = 0;
+			const rate = await throughput(count, async (i) => {
+				const out = await store.redeem({
+					limits,
+					codeKey: keys[i],
+					customerKeys: [`id:c${i}`],
+					customerId: `c${i}`,
+					email: null,
+					orderId: `o${i}`,
+					unitId: `${id}~u${i}`,
+					now: T0 + 1000,
+					event: draft(`${id}-r${i}`, id, { code: keys[i], customerId: `c${i}`, channel: 'web', amount: 25 }),
+				});
+				if (out.status === 'redeemed') ok++;
+			});
+			if (ok !== count) throw new Error(`${count - ok} of ${count} store redeems were not redeemed`);
+			return rate;
+		};
+		await redeemAll('warm', 2000);
+		const storeRate = await redeemAll('measured', REDEEMS);
+
+		// 2. The whole engine.redeem (code lookup, campaign rules, then the same script).
+		const engine = await openEngine({ store: { type: 'redis', url: server.url, keyPrefix: 'ck:e:' } });
+		let engineRate;
+		try {
+			await engine.createCampaign({
+				id: 'r',
+				code: { length: 12 },
+				discount: { type: 'percent', value: 10 },
+				limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
+			});
+			const codes = [];
+			for await (const batch of engine.generate({ campaignId: 'r', count: REDEEMS + 2000 })) codes.push(...batch);
+			await throughput(2000, (i) => engine.redeem({ code: codes[REDEEMS + i], customerId: `w${i}` }));
+			let ok = 0;
+			engineRate = await throughput(REDEEMS, async (i) => {
+				const r = await engine.redeem({ code: codes[i], customerId: `c${i}`, orderId: `o${i}`, orderAmount: 50 });
+				if (r.ok) ok++;
+			});
+			if (ok !== REDEEMS) throw new Error(`only ${ok} of ${REDEEMS} engine redeems succeeded`);
+			const audit = await engine.audit('r');
+			if (!audit.consistent) throw new Error(`audit after the bench: ${audit.problems.join('; ')}`);
+		} finally {
+			await engine.close();
+		}
+
+		const base = Math.max(await bare(server.url, false, REDEEMS), await bare(server.url, true, REDEEMS));
+		for (const [name, value] of [
+			[`store.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA)`, storeRate],
+			[`engine.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA)`, engineRate],
+		]) {
+			rows.push({ name, value, unit: '/s', baseline: base, ratio: value / base, target: '≥ 0.5', met: value / base >= 0.5 });
+		}
+	} finally {
+		await store?.close();
+		await server.stop();
+	}
+	return rows;
+}
+
 module.exports = run;
-if (require.main === module) run().then((rows) => console.table(rows));
+
+if (require.main === module) {
+	run().then(
+		(rows) => console.table(rows),
+		(err) => {
+			console.error(err);
+			process.exit(1);
+		},
+	);
+}

@@ -4,7 +4,6 @@ import type { LedgerEvent, LedgerEventType, RejectionReason } from '../../types'
 import type { EventDraft, FinishOutcome, IssueOutcome, RedeemOutcome, StoredCode, VoidOutcome } from '../types';
 import type { CodeArgs, EventArgs, EventHead, Reply } from './scripts';
 
-const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
 /** A nullable string for Lua: '' is null, '=' + value a value (so '' itself survives). */
@@ -31,35 +30,39 @@ function eventTime(at: string): number {
 	return ms;
 }
 
-/** What the stream keeps of a draft; type, count and reason travel beside it. */
-function eventBody(e: EventDraft, ms: number): string {
-	return JSON.stringify({
-		id: e.id,
-		at: new Date(ms).toISOString(),
-		campaignId: e.campaignId ?? null,
-		code: e.code ?? null,
-		customerId: e.customerId ?? null,
-		channel: e.channel ?? null,
-		amount: typeof e.amount === 'number' && Number.isFinite(e.amount) ? e.amount : null,
-		data: e.data ?? {},
-	});
+function dataArg(data: Record<string, unknown> | null | undefined): string {
+	if (!data) return '';
+	for (const _key in data) return JSON.stringify(data);
+	return '';
 }
 
+/** A draft as script arguments; the script adds type, count and reason (and may override fields). */
 export function eventHead(e: EventDraft): EventHead {
-	const ms = eventTime(e.at);
-	return [e.id, eventBody(e, ms), String(Math.floor(ms / HOUR) * HOUR), String(Math.floor(ms / DAY) * DAY)];
+	return [
+		e.id,
+		String(eventTime(e.at)),
+		enc(e.campaignId),
+		enc(e.code),
+		enc(e.customerId),
+		enc(e.channel),
+		amountArg(e.amount),
+		dataArg(e.data),
+	];
 }
 
 export function eventArgs(e: LedgerEvent): EventArgs {
-	return [...eventHead(e), e.type, String(e.count), e.reason ?? '', amountArg(e.amount), enc(e.channel)];
+	return [...eventHead(e), e.type, String(e.count), e.reason ?? ''];
 }
 
-/** A stream entry (`[field, value, …]`) back into a ledger event; script-set fields override the draft. */
+/**
+ * A stream entry (`[field, value, …]`) back into a ledger event. Fields: i id, at (epoch ms), t type,
+ * k campaign, c code, u customer, ch channel, n count, a amount, r reason, d data JSON; the extras o, h, l
+ * (order id, holdUntil, lapsed) are merged into data.
+ */
 export function decodeEvent(fields: string[]): LedgerEvent {
 	const f: Record<string, string> = {};
 	for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-	const body = JSON.parse(f.e) as Omit<LedgerEvent, 'type' | 'count' | 'reason'>;
-	let data = body.data ?? {};
+	let data: Record<string, unknown> = f.d ? (JSON.parse(f.d) as Record<string, unknown>) : {};
 	if (f.o !== undefined || f.h !== undefined || f.l !== undefined) {
 		data = { ...data };
 		if (f.o !== undefined) data.orderId = f.o;
@@ -67,16 +70,16 @@ export function decodeEvent(fields: string[]): LedgerEvent {
 		if (f.l !== undefined) data.lapsed = true;
 	}
 	return {
-		id: body.id,
+		id: f.i,
 		type: f.t as LedgerEventType,
-		at: body.at,
-		campaignId: body.campaignId ?? null,
-		code: f.c !== undefined ? dec(f.c) : (body.code ?? null),
-		customerId: f.u !== undefined ? dec(f.u) : (body.customerId ?? null),
-		channel: f.ch !== undefined ? dec(f.ch) : (body.channel ?? null),
+		at: new Date(Number(f.at)).toISOString(),
+		campaignId: dec(f.k ?? ''),
+		code: dec(f.c ?? ''),
+		customerId: dec(f.u ?? ''),
+		channel: dec(f.ch ?? ''),
 		count: Number(f.n),
-		amount: f.a !== undefined ? (f.a === '' ? null : Number(f.a)) : (body.amount ?? null),
-		reason: (f.r as RejectionReason | undefined) ?? null,
+		amount: f.a ? Number(f.a) : null,
+		reason: f.r ? (f.r as RejectionReason) : null,
 		data,
 	};
 }

@@ -29,13 +29,11 @@ import type {
 } from '../types';
 import {
 	DAY,
-	amountArg,
 	codeArgs,
 	compareStreamIds,
 	dec,
 	decodeCursor,
 	decodeEvent,
-	enc,
 	encodeCursor,
 	eventArgs,
 	eventHead,
@@ -50,6 +48,8 @@ import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './sc
 
 export const IDEMPOTENCY_TTL_MS = 7 * DAY;
 const DEFAULT_TIMEOUT_MS = 5000;
+/** Connections to a standalone server (a Cluster client keeps its own per node). */
+const CONNECTIONS = 3;
 const CODE_CACHE_SIZE = 10_000;
 /** Stream entries read per stream and round trip by `events()`. */
 const EVENTS_CHUNK = 200;
@@ -99,7 +99,9 @@ const GENERATE_CHUNK = 1000;
 export class RedisStore implements CouponStore {
 	readonly kind = 'redis' as const;
 	readonly keys: StoreKeys;
-	private readonly scripts: Scripts;
+	/** One connection each; script calls go round them, the rest use `client` (the first). */
+	private readonly connections: Array<{ client: Client; scripts: Scripts }>;
+	private turn = 0;
 	private closed = false;
 	/** Code key → campaign: a mapping that never changes once the code exists. */
 	private readonly codeCampaigns = new Map<string, string>();
@@ -107,12 +109,30 @@ export class RedisStore implements CouponStore {
 	private readonly listedStreams = new Set<string>();
 
 	constructor(
-		readonly client: Client,
+		clients: Client[],
 		prefix: string,
 		private readonly errors: ErrorWrapper,
 	) {
 		this.keys = new StoreKeys(prefix);
-		this.scripts = new Scripts(client, loadScripts());
+		const scripts = loadScripts();
+		this.connections = clients.map((client) => ({ client, scripts: new Scripts(client, scripts) }));
+	}
+
+	get client(): Client {
+		return this.connections[0].client;
+	}
+
+	/**
+	 * Script calls spread over the connections: with one auto-pipelined connection, Redis and this process
+	 * take turns on each batch; with several, one works while the other waits.
+	 */
+	private get scripts(): Scripts {
+		const n = this.connections.length;
+		for (let i = 0; i < n; i++) {
+			const c = this.connections[this.turn++ % n];
+			if (c.client.status === 'ready') return c.scripts;
+		}
+		return this.connections[0].scripts;
 	}
 
 	/** Runs a call once the connection is ready (waiting at most the timeout); failures become StoreErrors. */
@@ -204,26 +224,31 @@ export class RedisStore implements CouponStore {
 
 	// ---------- codes ----------
 
-	/** The index can hold a claim for a code still being inserted: only a code that exists is answered (and cached). */
+	/**
+	 * One GET of the index. It may hold a claim for a code still being inserted (or left by an insert that
+	 * failed): the answer is then a campaign without that code, and the next call on it says NOT_FOUND.
+	 * Only a mapping seen to exist is cached (it never changes once the code exists).
+	 */
 	campaignOfCode(codeKey: string): Promise<string | null> {
 		const cached = this.codeCampaigns.get(codeKey);
 		if (cached !== undefined) return Promise.resolve(cached);
-		return this.run(async () => {
-			const campaignId = await this.client.get(this.keys.codeIndex(codeKey));
-			if (campaignId === null) return null;
-			if ((await this.client.exists(this.keys.slot(campaignId).code(codeKey))) === 0) return null;
-			if (this.codeCampaigns.size >= CODE_CACHE_SIZE) {
-				const oldest = this.codeCampaigns.keys().next().value;
-				if (oldest !== undefined) this.codeCampaigns.delete(oldest);
-			}
-			this.codeCampaigns.set(codeKey, campaignId);
-			return campaignId;
-		});
+		return this.run(() => this.client.get(this.keys.codeIndex(codeKey)));
+	}
+
+	private seen(codeKey: string, campaignId: string): void {
+		if (this.codeCampaigns.has(codeKey)) return;
+		if (this.codeCampaigns.size >= CODE_CACHE_SIZE) {
+			const oldest = this.codeCampaigns.keys().next().value;
+			if (oldest !== undefined) this.codeCampaigns.delete(oldest);
+		}
+		this.codeCampaigns.set(codeKey, campaignId);
 	}
 
 	private async codeIn(campaignId: string, codeKey: string, now: number): Promise<StoredCode | null> {
 		const reply = (await this.scripts.getCode(this.keys.slot(campaignId), codeKey, now)) as string[] | null;
-		return reply === null ? null : storedCode(campaignId, codeKey, reply[0], reply[1], reply[2], reply[3]);
+		if (reply === null) return null;
+		this.seen(codeKey, campaignId);
+		return storedCode(campaignId, codeKey, reply[0], reply[1], reply[2], reply[3]);
 	}
 
 	async getCode(codeKey: string, now: number): Promise<StoredCode | null> {
@@ -240,6 +265,7 @@ export class RedisStore implements CouponStore {
 		const reply = (await this.run(() =>
 			this.scripts.usage(this.keys.slot(q.campaignId), q.codeKey, q.now, q.customerKeys),
 		)) as string[];
+		if (reply[0] !== '') this.seen(q.codeKey, q.campaignId);
 		const code =
 			reply[0] !== ''
 				? storedCode(q.campaignId, q.codeKey, reply[0], reply[1], reply[2], reply[3])
@@ -273,8 +299,6 @@ export class RedisStore implements CouponStore {
 					taken: !claimed,
 					code: codeArgs(req.code),
 					event: head,
-					channel: enc(req.event.channel),
-					amount: amountArg(req.event.amount),
 				});
 			} catch (err) {
 				if (claimed) await this.client.del(index).catch(() => undefined);
@@ -326,8 +350,6 @@ export class RedisStore implements CouponStore {
 					version: String(req.limits.campaignVersion),
 					issuance: req.limits.issuance === null ? '' : String(req.limits.issuance),
 					event: head,
-					channel: enc(req.event.channel),
-					amount: amountArg(req.event.amount),
 					candidates,
 				})) as string[];
 			} catch (err) {
@@ -368,13 +390,12 @@ export class RedisStore implements CouponStore {
 				customerId: opt(req.customerId),
 				email: opt(req.email),
 				orderId: opt(req.orderId),
-				eventCustomerId: enc(req.event.customerId),
 				event: head,
-				channel: enc(req.event.channel),
-				amount: amountArg(req.event.amount),
 				customerKeys: req.customerKeys,
 			});
-			return replyOutcome<RedeemOutcome>(reply, limits.campaignId);
+			const outcome = replyOutcome<RedeemOutcome>(reply, limits.campaignId);
+			if (outcome.status === 'redeemed' || outcome.status === 'reserved') this.seen(req.codeKey, limits.campaignId);
+			return outcome;
 		});
 	}
 
@@ -400,7 +421,6 @@ export class RedisStore implements CouponStore {
 				ttl: IDEMPOTENCY_TTL_MS,
 				now: req.now,
 				event: head,
-				amount: amountArg(req.event.amount),
 			});
 			return replyOutcome<FinishOutcome>(reply, campaignId);
 		});
@@ -430,8 +450,6 @@ export class RedisStore implements CouponStore {
 				ttl: IDEMPOTENCY_TTL_MS,
 				now: req.now,
 				event: head,
-				channel: enc(req.event.channel),
-				amount: amountArg(req.event.amount),
 			});
 			return replyOutcome<VoidOutcome>(reply, campaignId);
 		});
@@ -756,11 +774,15 @@ export class RedisStore implements CouponStore {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
-		try {
-			await this.client.quit();
-		} catch {
-			this.client.disconnect();
-		}
+		await Promise.all(
+			this.connections.map(async ({ client }) => {
+				try {
+					await client.quit();
+				} catch {
+					client.disconnect();
+				}
+			}),
+		);
 	}
 }
 
@@ -834,7 +856,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 		...(options.tls ? { tls: {} } : {}),
 	};
 
-	let client: Client;
+	let clients: Client[];
 	if (options.cluster && options.cluster.length > 0) {
 		const clusterOptions: ClusterOptions = {
 			lazyConnect: true,
@@ -843,7 +865,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 			clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
 			redisOptions: connection,
 		};
-		client = new ioredis.Cluster(options.cluster.map(clusterNode), clusterOptions);
+		clients = [new ioredis.Cluster(options.cluster.map(clusterNode), clusterOptions)];
 	} else {
 		const standalone: RedisOptions = {
 			...connection,
@@ -851,25 +873,29 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 			...(options.port !== undefined ? { port: options.port } : {}),
 			...(options.db !== undefined ? { db: options.db } : {}),
 		};
-		client = options.url ? new ioredis.Redis(options.url, standalone) : new ioredis.Redis(standalone);
+		clients = Array.from({ length: CONNECTIONS }, () =>
+			options.url ? new ioredis.Redis(options.url, standalone) : new ioredis.Redis(standalone),
+		);
 	}
-	client.on('error', (err: Error) => {
-		errors.lastError = errors.scrub(err.message);
-	});
+	for (const client of clients) {
+		client.on('error', (err: Error) => {
+			errors.lastError = errors.scrub(err.message);
+		});
+	}
 
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		await Promise.race([
-			client.connect(),
+			Promise.all(clients.map((c) => c.connect())),
 			new Promise((_resolve, reject) => {
 				timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout);
 			}),
 		]);
 	} catch (err) {
-		client.disconnect();
+		for (const c of clients) c.disconnect();
 		throw errors.wrap(err);
 	} finally {
 		clearTimeout(timer);
 	}
-	return new RedisStore(client, prefix, errors);
+	return new RedisStore(clients, prefix, errors);
 }

@@ -72,10 +72,22 @@ export function loadScripts(dir = join(__dirname, 'commands')): LoadedScript[] {
 type Client = Redis | Cluster;
 type Invoke = (...args: Arg[]) => Promise<Reply>;
 
-/** The event fields every script that appends takes: id, JSON, hour, day. */
-export type EventHead = [id: string, json: string, hour: string, day: string];
-/** A complete event for `appendEvents`: head, type, count, reason, amount, channel. */
-export type EventArgs = [...EventHead, type: string, count: string, reason: string, amount: string, channel: string];
+/**
+ * A draft as every appending script takes it: id, epoch ms, then campaign, code, customer, channel as
+ * nullable strings ('' null, '=' + value), amount ('' null) and data JSON ('' = {}).
+ */
+export type EventHead = [
+	id: string,
+	at: string,
+	campaignId: string,
+	code: string,
+	customerId: string,
+	channel: string,
+	amount: string,
+	data: string,
+];
+/** A complete event (`appendEvents` and the like): head, type, count, reason ('' none). */
+export type EventArgs = [...EventHead, type: string, count: string, reason: string];
 
 /** Typed callers: each fixes the KEYS and ARGV order written in its script's header. */
 export class Scripts {
@@ -91,8 +103,14 @@ export class Scripts {
 		this.fns = fns;
 	}
 
+	/** Ledger keys where an event id may be appended twice (plain appends): the id set makes it a no-op. */
 	private static ledger(slot: SlotKeys): string[] {
 		return [slot.events, slot.eventIds, slot.statsPrefix, slot.statDays];
+	}
+
+	/** Ledger keys of the scripts whose events carry ids the engine has just made. */
+	private static stream(slot: SlotKeys): [string, string, string] {
+		return [slot.events, slot.statsPrefix, slot.statDays];
 	}
 
 	putCampaign(slot: SlotKeys, expectedVersion: string, version: string, json: string, event: EventArgs): Promise<Reply> {
@@ -111,16 +129,14 @@ export class Scripts {
 			taken: boolean;
 			code: CodeArgs;
 			event: EventHead;
-			channel: string;
-			amount: string;
 		},
 	): Promise<Reply> {
 		return this.fns.issue(
 			slot.campaign,
 			slot.code(a.codeKey),
 			slot.idempotency('issue', a.idempotencyKey),
-			...Scripts.ledger(slot),
 			slot.expiry,
+			...Scripts.stream(slot),
 			a.version,
 			a.fingerprint,
 			a.ttl,
@@ -129,25 +145,18 @@ export class Scripts {
 			a.codeKey,
 			...a.code,
 			...a.event,
-			a.channel,
-			a.amount,
 		);
 	}
 
-	insertGenerated(
-		slot: SlotKeys,
-		a: { version: string; issuance: string; event: EventHead; channel: string; amount: string; candidates: Arg[] },
-	): Promise<Reply> {
+	insertGenerated(slot: SlotKeys, a: { version: string; issuance: string; event: EventHead; candidates: Arg[] }): Promise<Reply> {
 		return this.fns.insertGenerated(
 			slot.campaign,
 			slot.codePrefix,
-			...Scripts.ledger(slot),
 			slot.expiry,
+			...Scripts.stream(slot),
 			a.version,
 			a.issuance,
 			...a.event,
-			a.channel,
-			a.amount,
 			...a.candidates,
 		);
 	}
@@ -170,10 +179,7 @@ export class Scripts {
 			customerId: string;
 			email: string;
 			orderId: string;
-			eventCustomerId: string;
 			event: EventHead;
-			channel: string;
-			amount: string;
 			customerKeys: string[];
 		},
 	): Promise<Reply> {
@@ -186,7 +192,7 @@ export class Scripts {
 			slot.customerHoldsPrefix,
 			slot.unit(a.unitId),
 			slot.idempotency(a.mode, a.idempotencyKey),
-			...Scripts.ledger(slot),
+			...Scripts.stream(slot),
 			a.mode,
 			a.version,
 			a.fingerprint,
@@ -201,10 +207,7 @@ export class Scripts {
 			a.customerId,
 			a.email,
 			a.orderId,
-			a.eventCustomerId,
 			...a.event,
-			a.channel,
-			a.amount,
 			...a.customerKeys,
 		);
 	}
@@ -219,7 +222,6 @@ export class Scripts {
 			ttl: number;
 			now: number;
 			event: EventHead;
-			amount: string;
 		},
 	): Promise<Reply> {
 		return this.fns.finishUnit(
@@ -231,47 +233,35 @@ export class Scripts {
 			slot.campaignHolds,
 			slot.customerUsed,
 			slot.customerHoldsPrefix,
-			...Scripts.ledger(slot),
+			...Scripts.stream(slot),
 			a.op,
 			a.fingerprint,
 			a.ttl,
 			a.now,
 			a.unitId,
 			...a.event,
-			a.amount,
 		);
 	}
 
 	void(
 		slot: SlotKeys,
-		a: {
-			codeKey: string;
-			idempotencyKey: string | undefined;
-			fingerprint: string;
-			ttl: number;
-			now: number;
-			event: EventHead;
-			channel: string;
-			amount: string;
-		},
+		a: { codeKey: string; idempotencyKey: string | undefined; fingerprint: string; ttl: number; now: number; event: EventHead },
 	): Promise<Reply> {
 		return this.fns.void(
 			slot.code(a.codeKey),
 			slot.codeHolds(a.codeKey),
 			slot.idempotency('void', a.idempotencyKey),
-			...Scripts.ledger(slot),
+			...Scripts.stream(slot),
 			a.fingerprint,
 			a.ttl,
 			a.now,
 			a.codeKey,
 			...a.event,
-			a.channel,
-			a.amount,
 		);
 	}
 
 	expireCode(slot: SlotKeys, codeKey: string, perCode: number, event: EventArgs): Promise<Reply> {
-		return this.fns.expireCode(slot.code(codeKey), slot.expiry, ...Scripts.ledger(slot), codeKey, perCode, ...event);
+		return this.fns.expireCode(slot.code(codeKey), slot.expiry, ...Scripts.stream(slot), codeKey, perCode, ...event);
 	}
 
 	appendEvents(slot: SlotKeys, events: EventArgs[]): Promise<Reply> {

@@ -7,8 +7,7 @@
     KEYS[3]  prefix of the stats hashes
     KEYS[4]  stats days
 
-    ARGV     nine per event: id, JSON, hour, day, type, count, reason ('' = none),
-             amount ('' = null), channel ('' = null, '=' .. channel)
+    ARGV     eleven per event (see includes/appendEvent)
 
   Output:
     the number of events appended
@@ -19,9 +18,8 @@ local rcall = redis.call
 
 local ledger = {events = KEYS[1], eventIds = KEYS[2], statsPrefix = KEYS[3], statDays = KEYS[4]}
 local appended = 0
-for i = 1, #ARGV, 9 do
-  if appendEvent(ledger, {id = ARGV[i], body = ARGV[i + 1], hour = ARGV[i + 2], day = ARGV[i + 3],
-    type = ARGV[i + 4], count = ARGV[i + 5], reason = ARGV[i + 6], amount = ARGV[i + 7], channel = ARGV[i + 8]}) then
+for i = 1, #ARGV, 11 do
+  if appendEvent(ledger, eventAt(i)) then
     appended = appended + 1
   end
 end

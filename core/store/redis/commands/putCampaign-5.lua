@@ -12,7 +12,7 @@
     ARGV[1]  expected version ('' = insert)
     ARGV[2]  new version
     ARGV[3]  campaign JSON
-    ARGV[4..12] the event: id, JSON, hour, day, type, count, reason, amount, channel
+    ARGV[4..14] the event (see includes/appendEvent)
 
   Output:
     'ok' | 'exists' | 'conflict'
@@ -34,6 +34,5 @@ elseif version ~= ARGV[1] then
 end
 
 rcall('HSET', campaignKey, 'v', ARGV[2], 'json', ARGV[3])
-appendEvent(ledger, {id = ARGV[4], body = ARGV[5], hour = ARGV[6], day = ARGV[7], type = ARGV[8],
-  count = ARGV[9], reason = ARGV[10], amount = ARGV[11], channel = ARGV[12]})
+appendEvent(ledger, eventAt(4))
 return 'ok'

@@ -16,7 +16,7 @@
     ARGV[4]  email after the merge ('' = none)
     ARGV[5]  email before ('' = none)
     ARGV[6]  updatedAt, epoch ms
-    ARGV[7..15] the event (id, JSON, hour, day, type, count, reason, amount, channel), or nothing
+    ARGV[7..17] the event (see includes/appendEvent), or nothing
 
   Output:
     'ok' | 'retry' (the profile changed meanwhile)
@@ -42,8 +42,7 @@ end
 if email ~= '' then
   rcall('ZADD', emailPrefix .. email, ARGV[6], id)
 end
-if #ARGV >= 15 then
-  appendEvent(ledger, {id = ARGV[7], body = ARGV[8], hour = ARGV[9], day = ARGV[10], type = ARGV[11],
-    count = ARGV[12], reason = ARGV[13], amount = ARGV[14], channel = ARGV[15]})
+if #ARGV >= 17 then
+  appendEvent(ledger, eventAt(7))
 end
 return 'ok'

@@ -1,31 +1,28 @@
 --[[
-  Appends one ledger event to the stream of a slot and counts it in that slot's hour buckets.
+  Ledger events: appended to the stream of a slot and counted in that slot's hour buckets.
 
-  Input (table `ledger`, the keys of the slot):
+  A slot's ledger (table `ledger`):
     events      stream, one entry per event
-    eventIds    set of event ids already in the stream
+    eventIds    set of event ids in the stream; given only where an id may come twice (plain appends)
     statsPrefix prefix of the per-day stats hashes (`statsPrefix .. day`)
     statDays    zset of the days that have a stats hash
-  Input (table `e`, all strings):
-    id, body    event id and the JSON of the event as the engine gave it
-    hour, day   start of the event's UTC hour and day, epoch ms
-    type, count, reason ('' = none)
-    amount      the amount the event carries ('' = null), after overrides
-    channel     the channel the event carries ('' = null, '=' .. name), after overrides
-    over        optional flat list of extra stream fields that override the body when read
-  Output:
-    true when appended, false when the id was already there (nothing written)
+
+  An event (table `e`, all strings): id, at (epoch ms), campaign, code, customer, channel (nullable:
+  '' = null, '=' .. value), amount ('' = null), data (JSON, '' = {}), type, count, reason ('' = none),
+  extra (optional flat list of stream fields the reader merges into data).
 ]]
 
--- Stream ids are the server time in microseconds, so events of different slots merge in append order.
-local function addLedgerEntry(stream, fields)
-  local t = rcall('TIME')
-  local added = redis.pcall('XADD', stream, t[1] .. string.format('%06d', t[2]) .. '-*', unpack(fields))
-  if type(added) == 'table' and added.err then
-    -- the clock stepped back: continue right after the newest entry
-    local last = rcall('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1][1]
-    rcall('XADD', stream, string.sub(last, 1, string.find(last, '-', 1, true) - 1) .. '-*', unpack(fields))
-  end
+-- A draft from the eight arguments starting at ARGV[i].
+local function draftAt(i)
+  return {id = ARGV[i], at = ARGV[i + 1], campaign = ARGV[i + 2], code = ARGV[i + 3], customer = ARGV[i + 4],
+    channel = ARGV[i + 5], amount = ARGV[i + 6], data = ARGV[i + 7], count = '1', reason = ''}
+end
+
+-- A complete event from the eleven arguments starting at ARGV[i] (draft, type, count, reason).
+local function eventAt(i)
+  local e = draftAt(i)
+  e.type, e.count, e.reason = ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
+  return e
 end
 
 local function formatNumber(x)
@@ -33,19 +30,21 @@ local function formatNumber(x)
 end
 
 --[[
-  Bucket value: `count|sum|compensation`. Amounts are summed with Kahan-Babuska-Neumaier
-  compensation (as SQLite's SUM does), the reader adds sum and compensation.
+  Bucket field `<hourMs>|<type>|<channel>`, value `count|sum|compensation`. Amounts are summed with
+  Kahan-Babuska-Neumaier compensation (as SQLite's SUM does); the reader adds sum and compensation.
 ]]
 local function addToStats(ledger, e)
-  local key = ledger.statsPrefix .. e.day
-  local field = e.hour .. '|' .. e.type .. '|' .. e.channel
+  local at = tonumber(e.at)
+  local day = string.format('%d', at - at % 86400000)
+  local key = ledger.statsPrefix .. day
+  local field = string.format('%d', at - at % 3600000) .. '|' .. e.type .. '|' .. e.channel
   local current = rcall('HGET', key, field)
   local n, sum, err = 0, 0, 0
   if current then
     local a, b, c = string.match(current, '^([^|]*)|([^|]*)|(.*)$')
     n, sum, err = tonumber(a), tonumber(b), tonumber(c)
   else
-    rcall('ZADD', ledger.statDays, e.day, e.day)
+    rcall('ZADD', ledger.statDays, day, day)
   end
   n = n + tonumber(e.count)
   if e.amount ~= '' then
@@ -61,18 +60,27 @@ local function addToStats(ledger, e)
   rcall('HSET', key, field, formatNumber(n) .. '|' .. formatNumber(sum) .. '|' .. formatNumber(err))
 end
 
+-- Stream ids are the server time in microseconds, so events of different slots merge in append order.
+local function addLedgerEntry(stream, fields)
+  local t = rcall('TIME')
+  local added = redis.pcall('XADD', stream, t[1] .. string.format('%06d', t[2]) .. '-*', unpack(fields))
+  if type(added) == 'table' and added.err then
+    -- the clock stepped back: continue right after the newest entry
+    local last = rcall('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1][1]
+    rcall('XADD', stream, string.sub(last, 1, string.find(last, '-', 1, true) - 1) .. '-*', unpack(fields))
+  end
+end
+
+-- true when appended, false when the id was already there (nothing written)
 local function appendEvent(ledger, e)
-  if rcall('SADD', ledger.eventIds, e.id) == 0 then
+  if ledger.eventIds and rcall('SADD', ledger.eventIds, e.id) == 0 then
     return false
   end
-  local fields = {'e', e.body, 't', e.type, 'n', e.count}
-  if e.reason ~= '' then
-    fields[#fields + 1] = 'r'
-    fields[#fields + 1] = e.reason
-  end
-  if e.over then
-    for i = 1, #e.over do
-      fields[#fields + 1] = e.over[i]
+  local fields = {'i', e.id, 'at', e.at, 't', e.type, 'k', e.campaign, 'c', e.code, 'u', e.customer,
+    'ch', e.channel, 'n', e.count, 'a', e.amount, 'r', e.reason, 'd', e.data}
+  if e.extra then
+    for i = 1, #e.extra do
+      fields[#fields + 1] = e.extra[i]
     end
   end
   addLedgerEntry(ledger.events, fields)

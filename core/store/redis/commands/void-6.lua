@@ -6,20 +6,14 @@
     KEYS[2]  holds of the code
     KEYS[3]  idempotency record
     KEYS[4]  ledger stream
-    KEYS[5]  ledger event ids
-    KEYS[6]  prefix of the stats hashes
-    KEYS[7]  stats days
+    KEYS[5]  prefix of the stats hashes
+    KEYS[6]  stats days
 
     ARGV[1]  idempotency fingerprint ('' = none)
     ARGV[2]  idempotency ttl, ms
     ARGV[3]  now, epoch ms
     ARGV[4]  code key
-    ARGV[5]  event id
-    ARGV[6]  event JSON
-    ARGV[7]  event hour, epoch ms
-    ARGV[8]  event day, epoch ms
-    ARGV[9]  event channel ('' = null, '=' .. channel)
-    ARGV[10] event amount ('' = null)
+    ARGV[5..12] the event draft (see includes/appendEvent)
 
   Output:
     {'conflict'} | {'replay', record}
@@ -35,7 +29,7 @@ local rcall = redis.call
 local codeKey = KEYS[1]
 local codeHoldsKey = KEYS[2]
 local idempotencyKey = KEYS[3]
-local ledger = {events = KEYS[4], eventIds = KEYS[5], statsPrefix = KEYS[6], statDays = KEYS[7]}
+local ledger = {events = KEYS[4], statsPrefix = KEYS[5], statDays = KEYS[6]}
 local fingerprint = ARGV[1]
 local now = ARGV[3]
 
@@ -54,9 +48,11 @@ end
 
 rcall('HSET', codeKey, 'vd', now)
 local customer = code[3] or code[4]
-appendEvent(ledger, {id = ARGV[5], body = ARGV[6], hour = ARGV[7], day = ARGV[8], type = 'voided', count = '1',
-  reason = '', channel = ARGV[9], amount = ARGV[10],
-  over = {'c', '=' .. code[1], 'u', customer and ('=' .. customer) or ''}})
+local event = draftAt(5)
+event.type = 'voided'
+event.code = '=' .. code[1]
+event.customer = customer and ('=' .. customer) or ''
+appendEvent(ledger, event)
 
 return storeOutcome(idempotencyKey, fingerprint, ARGV[2],
   {'voided', now, ARGV[4], code[6], now, code[5], tostring(liveHolds(codeHoldsKey, tonumber(now)))})

@@ -4,7 +4,7 @@
   the `redeemed` / `reserved` / `rejected` event.
 
   Input:
-    KEYS[1]  campaign hash (v = version, used = redemptions that stand)
+    KEYS[1]  campaign hash (v = version, used = redemptions that stand, hmax = latest holdUntil given)
     KEYS[2]  code hash
     KEYS[3]  holds of the code (zset unitId -> holdUntil)
     KEYS[4]  holds of the campaign
@@ -13,9 +13,8 @@
     KEYS[7]  unit hash
     KEYS[8]  idempotency record
     KEYS[9]  ledger stream
-    KEYS[10] ledger event ids
-    KEYS[11] prefix of the stats hashes
-    KEYS[12] stats days
+    KEYS[10] prefix of the stats hashes
+    KEYS[11] stats days
 
     ARGV[1]  'redeem' | 'reserve'
     ARGV[2]  campaign version the engine used
@@ -31,14 +30,8 @@
     ARGV[12] customer id of the request ('' = none)
     ARGV[13] email of the request ('' = none)
     ARGV[14] order id ('' = none)
-    ARGV[15] customer id of the event ('' = null, '=' .. id)
-    ARGV[16] event id
-    ARGV[17] event JSON
-    ARGV[18] event hour, epoch ms
-    ARGV[19] event day, epoch ms
-    ARGV[20] event channel ('' = null, '=' .. channel)
-    ARGV[21] event amount ('' = null)
-    ARGV[22..] customer keys
+    ARGV[15..22] the event draft (see includes/appendEvent)
+    ARGV[23..] customer keys
 
   Output:
     {'stale'} | {'conflict'} | {'replay', record}
@@ -59,11 +52,10 @@ local customerUsedKey = KEYS[5]
 local customerHoldsPrefix = KEYS[6]
 local unitKey = KEYS[7]
 local idempotencyKey = KEYS[8]
-local ledger = {events = KEYS[9], eventIds = KEYS[10], statsPrefix = KEYS[11], statDays = KEYS[12]}
+local ledger = {events = KEYS[9], statsPrefix = KEYS[10], statDays = KEYS[11]}
 
 local reserve = ARGV[1] == 'reserve'
 local fingerprint = ARGV[3]
-local perCode = tonumber(ARGV[5])
 local perCustomer = ARGV[6]
 local total = ARGV[7]
 local now = tonumber(ARGV[8])
@@ -73,21 +65,23 @@ local customerId = ARGV[12]
 local email = ARGV[13]
 local orderId = ARGV[14]
 
-if rcall('HGET', campaignKey, 'v') ~= ARGV[2] then
+local campaign = rcall('HMGET', campaignKey, 'v', 'hmax', 'used')
+if campaign[1] ~= ARGV[2] then
   return {'stale'}
 end
 local prior = checkIdempotency(idempotencyKey, fingerprint)
 if prior then
   return prior
 end
+-- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
+local anyHold = campaign[2] and tonumber(campaign[2]) > now
 
 local customerKeys = {}
-for i = 22, #ARGV do
+for i = 23, #ARGV do
   customerKeys[#customerKeys + 1] = ARGV[i]
 end
 
-local event = {id = ARGV[16], body = ARGV[17], hour = ARGV[18], day = ARGV[19], count = '1', reason = '',
-  channel = ARGV[20], amount = ARGV[21]}
+local event = draftAt(15)
 
 local code = rcall('HMGET', codeKey, 'c', 'x', 'vd', 'cu', 'em', 'n', 'd')
 local display, expiresAt, voidedAt, assignedId, assignedEmail = code[1], code[2], code[3], code[4], code[5]
@@ -105,14 +99,17 @@ elseif (assignedId or assignedEmail)
   reason = 'NOT_ASSIGNED'
 else
   used = tonumber(code[6])
-  held = liveHolds(codeHoldsKey, now)
-  if used + held >= perCode then
+  held = anyHold and liveHolds(codeHoldsKey, now) or 0
+  if used + held >= tonumber(ARGV[5]) then
     reason = 'CODE_LIMIT_REACHED'
   end
   if not reason and perCustomer ~= '' then
     local limit = tonumber(perCustomer)
     for _, key in ipairs(customerKeys) do
-      local n = tonumber(rcall('HGET', customerUsedKey, key) or '0') + liveHolds(customerHoldsPrefix .. key, now)
+      local n = tonumber(rcall('HGET', customerUsedKey, key) or '0')
+      if anyHold then
+        n = n + liveHolds(customerHoldsPrefix .. key, now)
+      end
       if n >= limit then
         reason = 'CUSTOMER_LIMIT_REACHED'
         break
@@ -120,7 +117,7 @@ else
     end
   end
   if not reason and total ~= '' then
-    local n = tonumber(rcall('HGET', campaignKey, 'used') or '0') + liveHolds(campaignHoldsKey, now)
+    local n = tonumber(campaign[3] or '0') + (anyHold and liveHolds(campaignHoldsKey, now) or 0)
     if n >= tonumber(total) then
       reason = 'CAMPAIGN_LIMIT_REACHED'
     end
@@ -131,33 +128,18 @@ if reason then
   event.type = 'rejected'
   event.reason = reason
   event.amount = ''
-  event.over = {'a', ''}
   if display then
-    event.over[3] = 'c'
-    event.over[4] = '=' .. display
+    event.code = '=' .. display
   end
   appendEvent(ledger, event)
   return storeOutcome(idempotencyKey, fingerprint, ARGV[4], {'rejected', reason})
 end
 
-local unit = {'k', ARGV[11], 'c', display, 'ck', cjson.encode(customerKeys), 'cu', ARGV[15], 't', ARGV[8]}
-if orderId ~= '' then
-  unit[#unit + 1] = 'o'
-  unit[#unit + 1] = orderId
-end
-if event.amount ~= '' then
-  unit[#unit + 1] = 'a'
-  unit[#unit + 1] = event.amount
-end
-if event.channel ~= '' then
-  unit[#unit + 1] = 'ch'
-  unit[#unit + 1] = event.channel
-end
-event.over = {'c', '=' .. display}
-if orderId ~= '' then
-  event.over[3] = 'o'
-  event.over[4] = orderId
-end
+-- what commit, release and rollback need of the unit, in one field: code key, code, customer, order id,
+-- amount, channel, then the customer keys
+local unit = cjson.encode({ARGV[11], display, event.customer, orderId, event.amount, event.channel, unpack(customerKeys)})
+event.code = '=' .. display
+event.extra = orderId ~= '' and {'o', orderId} or {}
 
 local status
 if reserve then
@@ -172,11 +154,14 @@ if reserve then
     rcall('ZADD', customerHoldsPrefix .. key, holdUntil, unitId)
     rcall('ZREMRANGEBYSCORE', customerHoldsPrefix .. key, '-inf', stale)
   end
+  if not campaign[2] or tonumber(holdUntil) > tonumber(campaign[2]) then
+    rcall('HSET', campaignKey, 'hmax', holdUntil)
+  end
   held = liveHolds(codeHoldsKey, now)
-  rcall('HSET', unitKey, 'kind', 'reservation', 'r', '1', 's', 'held', 'h', holdUntil, unpack(unit))
+  rcall('HSET', unitKey, 's', 'held', 'r', '1', 'h', holdUntil, 'u', unit)
   event.type = 'reserved'
-  event.over[#event.over + 1] = 'h'
-  event.over[#event.over + 1] = holdUntil
+  event.extra[#event.extra + 1] = 'h'
+  event.extra[#event.extra + 1] = holdUntil
 else
   status = 'redeemed'
   holdUntil = ''
@@ -185,7 +170,7 @@ else
     rcall('HINCRBY', customerUsedKey, key, 1)
   end
   rcall('HINCRBY', campaignKey, 'used', 1)
-  rcall('HSET', unitKey, 'kind', 'redemption', 's', 'standing', unpack(unit))
+  rcall('HSET', unitKey, 's', 'standing', 'u', unit)
   event.type = 'redeemed'
 end
 appendEvent(ledger, event)

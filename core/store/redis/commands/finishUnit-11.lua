@@ -4,7 +4,7 @@
 
   Input:
     KEYS[1]  campaign hash
-    KEYS[2]  unit hash
+    KEYS[2]  unit hash (s = state, r = '1' for a reservation, h = holdUntil, u = what redeem packed)
     KEYS[3]  idempotency record
     KEYS[4]  prefix of the code hashes
     KEYS[5]  prefix of the holds of one code
@@ -12,20 +12,15 @@
     KEYS[7]  customer usage hash
     KEYS[8]  prefix of the holds of one customer key
     KEYS[9]  ledger stream
-    KEYS[10] ledger event ids
-    KEYS[11] prefix of the stats hashes
-    KEYS[12] stats days
+    KEYS[10] prefix of the stats hashes
+    KEYS[11] stats days
 
     ARGV[1]  'commit' | 'release' | 'rollback'
     ARGV[2]  idempotency fingerprint ('' = none)
     ARGV[3]  idempotency ttl, ms
     ARGV[4]  now, epoch ms
     ARGV[5]  unit id
-    ARGV[6]  event id
-    ARGV[7]  event JSON
-    ARGV[8]  event hour, epoch ms
-    ARGV[9]  event day, epoch ms
-    ARGV[10] event amount ('' = null)
+    ARGV[6..13] the event draft (see includes/appendEvent)
 
   Output:
     {'conflict'} | {'replay', record}
@@ -45,7 +40,7 @@ local codeHoldsPrefix = KEYS[5]
 local campaignHoldsKey = KEYS[6]
 local customerUsedKey = KEYS[7]
 local customerHoldsPrefix = KEYS[8]
-local ledger = {events = KEYS[9], eventIds = KEYS[10], statsPrefix = KEYS[11], statDays = KEYS[12]}
+local ledger = {events = KEYS[9], statsPrefix = KEYS[10], statDays = KEYS[11]}
 
 local op = ARGV[1]
 local fingerprint = ARGV[2]
@@ -62,13 +57,11 @@ local function reject(reason)
   return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
 end
 
-local unit = rcall('HMGET', unitKey, 'kind', 'r', 's', 'k', 'c', 'ck', 'cu', 'o', 'a', 'ch', 'h')
-local kind, wasReserved, state, codeKeyOfUnit, display = unit[1], unit[2], unit[3], unit[4], unit[5]
-local customerKeys = unit[6] and cjson.decode(unit[6]) or {}
-local orderId, amount, holdUntil = unit[8] or '', unit[9] or '', unit[11]
-
+local unit = rcall('HMGET', unitKey, 's', 'r', 'h', 'u')
+local state, wasReserved, holdUntil = unit[1], unit[2], unit[3]
 if op == 'rollback' then
-  if kind ~= 'redemption' then
+  -- a unit is a redemption once it stands (redeemed, or a committed reservation)
+  if state ~= 'standing' and state ~= 'rolled_back' then
     return reject('NOT_FOUND')
   end
   if state ~= 'standing' then
@@ -83,13 +76,18 @@ else
   end
 end
 
-local event = {id = ARGV[6], body = ARGV[7], hour = ARGV[8], day = ARGV[9], count = '1', reason = '',
-  amount = ARGV[10], channel = unit[10] or ''}
-event.over = {'c', '=' .. display, 'u', unit[7] or '', 'ch', event.channel}
-if orderId ~= '' then
-  event.over[#event.over + 1] = 'o'
-  event.over[#event.over + 1] = orderId
+local packed = cjson.decode(unit[4])
+local codeKeyOfUnit, display, customer, orderId, amount, channel = packed[1], packed[2], packed[3], packed[4], packed[5], packed[6]
+local customerKeys = {}
+for i = 7, #packed do
+  customerKeys[#customerKeys + 1] = packed[i]
 end
+
+local event = draftAt(6)
+event.code = '=' .. display
+event.customer = customer
+event.channel = channel
+event.extra = orderId ~= '' and {'o', orderId} or {}
 
 local function count(delta)
   rcall('HINCRBY', codePrefix .. codeKeyOfUnit, 'n', delta)
@@ -111,8 +109,8 @@ local function released(lapsed)
   rcall('HSET', unitKey, 's', 'released')
   event.type = 'released'
   if lapsed then
-    event.over[#event.over + 1] = 'l'
-    event.over[#event.over + 1] = '1'
+    event.extra[#event.extra + 1] = 'l'
+    event.extra[#event.extra + 1] = '1'
   end
   appendEvent(ledger, event)
 end
@@ -124,13 +122,11 @@ if op == 'commit' then
     released(true)
     return reject('RESERVATION_EXPIRED')
   end
-  rcall('HSET', unitKey, 'kind', 'redemption', 's', 'standing')
+  rcall('HSET', unitKey, 's', 'standing')
   rcall('HDEL', unitKey, 'h')
   count(1)
   event.type = 'redeemed'
   event.amount = amount
-  event.over[#event.over + 1] = 'a'
-  event.over[#event.over + 1] = amount
   appendEvent(ledger, event)
 elseif op == 'release' then
   dropHolds()
@@ -147,8 +143,6 @@ else
     event.amount = string.format('%.17g', negative)
   end
   event.type = 'rolled_back'
-  event.over[#event.over + 1] = 'a'
-  event.over[#event.over + 1] = event.amount
   appendEvent(ledger, event)
 end
 

@@ -6,11 +6,10 @@
     KEYS[1]  campaign hash (v = version, issued = codes issued or generated)
     KEYS[2]  code hash
     KEYS[3]  idempotency record
-    KEYS[4]  ledger stream
-    KEYS[5]  ledger event ids
+    KEYS[4]  expiry zset (code key -> expiresAt) of the campaign
+    KEYS[5]  ledger stream
     KEYS[6]  prefix of the stats hashes
     KEYS[7]  stats days
-    KEYS[8]  expiry zset (code key → expiresAt) of the campaign
 
     ARGV[1]  campaign version the engine used
     ARGV[2]  idempotency fingerprint ('' = none)
@@ -23,12 +22,7 @@
     ARGV[9]  expiresAt, epoch ms ('' = never)
     ARGV[10] customer id the code is assigned to ('' = none)
     ARGV[11] email the code is assigned to ('' = none)
-    ARGV[12] event id
-    ARGV[13] event JSON
-    ARGV[14] event hour, epoch ms
-    ARGV[15] event day, epoch ms
-    ARGV[16] event channel ('' = null, '=' .. channel)
-    ARGV[17] event amount ('' = null)
+    ARGV[12..19] the event draft (see includes/appendEvent)
 
   Output:
     {'stale'} | {'conflict'} | {'replay', record}
@@ -45,7 +39,7 @@ local rcall = redis.call
 local campaignKey = KEYS[1]
 local codeKey = KEYS[2]
 local idempotencyKey = KEYS[3]
-local ledger = {events = KEYS[4], eventIds = KEYS[5], statsPrefix = KEYS[6], statDays = KEYS[7]}
+local ledger = {events = KEYS[5], statsPrefix = KEYS[6], statDays = KEYS[7]}
 local fingerprint = ARGV[2]
 
 if rcall('HGET', campaignKey, 'v') ~= ARGV[1] then
@@ -56,13 +50,12 @@ if prior then
   return prior
 end
 
-local event = {id = ARGV[12], body = ARGV[13], hour = ARGV[14], day = ARGV[15], count = '1', reason = '',
-  channel = ARGV[16], amount = ARGV[17]}
+local event = draftAt(12)
 
 if ARGV[4] ~= '' and tonumber(rcall('HGET', campaignKey, 'issued') or '0') >= tonumber(ARGV[4]) then
   event.type = 'rejected'
   event.reason = 'ISSUANCE_LIMIT_REACHED'
-  event.over = {'c', ''}
+  event.code = ''
   appendEvent(ledger, event)
   return storeOutcome(idempotencyKey, fingerprint, ARGV[3], {'rejected', 'ISSUANCE_LIMIT_REACHED'})
 end
@@ -75,11 +68,11 @@ end
 
 storeCode(codeKey, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 if ARGV[9] ~= '' then
-  rcall('ZADD', KEYS[8], ARGV[9], ARGV[6])
+  rcall('ZADD', KEYS[4], ARGV[9], ARGV[6])
 end
 rcall('HINCRBY', campaignKey, 'issued', 1)
 event.type = 'issued'
-event.over = {'c', '=' .. ARGV[8]}
+event.code = '=' .. ARGV[8]
 appendEvent(ledger, event)
 
-return storeOutcome(idempotencyKey, fingerprint, ARGV[3], {'issued', ARGV[6], ARGV[7], ARGV[12]})
+return storeOutcome(idempotencyKey, fingerprint, ARGV[3], {'issued', ARGV[6], ARGV[7], event.id})
