@@ -36,6 +36,7 @@ import type {
 	IssueOutcome,
 	LimitSnapshot,
 	RedeemOutcome,
+	RedeemRequest,
 	StoredCode,
 } from './store/types';
 import type {
@@ -341,12 +342,17 @@ export class Engine implements CouponEngine {
 		return keys;
 	}
 
-	/** Finds the campaign a typed code belongs to, or the reason it cannot be one. */
 	/**
 	 * Finds the campaign a typed code belongs to, or the reason it cannot be one. A typo caught by the check
-	 * character is attributed to the campaign when only one campaign's codes have that shape.
+	 * character is attributed to the campaign when only one campaign's codes have that shape. With `guess`,
+	 * a code only one known campaign's format fits is taken to be of that campaign without asking the store
+	 * (`guessed`): the store's redeem confirms it, and `confirm` settles it when it does not.
 	 */
-	private async resolve(use: UseContext, now: number): Promise<LoadedCampaign | { reason: RejectionReason; campaignId: string | null }> {
+	private async resolve(
+		use: UseContext,
+		now: number,
+		guess = false,
+	): Promise<{ loaded: LoadedCampaign; guessed: boolean } | { reason: RejectionReason; campaignId: string | null }> {
 		let candidates = this.candidates(use.key);
 		if (candidates.length === 0 && now - this.lastRefresh >= CAMPAIGN_REFRESH_MS) {
 			await this.listCampaigns();
@@ -356,9 +362,15 @@ export class Engine implements CouponEngine {
 		if (!candidates.some((c) => checkOk(use.key, c.format))) {
 			return { reason: 'BAD_CHECK_CHARACTER', campaignId: candidates.length === 1 ? candidates[0].campaign.id : null };
 		}
-		const campaignId = await this.store.campaignOfCode(use.key);
-		const loaded = campaignId === null ? null : await this.loadCampaign(campaignId);
-		return loaded ?? { reason: 'NOT_FOUND', campaignId: null };
+		if (guess && candidates.length === 1) return { loaded: candidates[0], guessed: true };
+		const loaded = await this.confirm(use.key);
+		return loaded ? { loaded, guessed: false } : { reason: 'NOT_FOUND', campaignId: null };
+	}
+
+	/** The campaign the store files the code under, or null when it holds no such code. */
+	private async confirm(key: string): Promise<LoadedCampaign | null> {
+		const campaignId = await this.store.campaignOfCode(key);
+		return campaignId === null ? null : this.loadCampaign(campaignId);
 	}
 
 	private candidates(key: string): LoadedCampaign[] {
@@ -408,11 +420,12 @@ export class Engine implements CouponEngine {
 			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
 			return rejected('BLOCKED', null);
 		}
-		const found = await this.resolve(use, now);
-		if ('reason' in found) {
-			await this.reject(found.reason, now, { campaignId: found.campaignId, code: use.display, ...this.who(use) });
-			return rejected(found.reason, found.campaignId);
+		const resolved = await this.resolve(use, now);
+		if ('reason' in resolved) {
+			await this.reject(resolved.reason, now, { campaignId: resolved.campaignId, code: use.display, ...this.who(use) });
+			return rejected(resolved.reason, resolved.campaignId);
 		}
+		const found = resolved.loaded;
 		const campaign = found.campaign;
 		const fail = async (reason: RejectionReason) => {
 			await this.reject(reason, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
@@ -463,7 +476,6 @@ export class Engine implements CouponEngine {
 
 	private async use(use: UseContext, holdMs: number | null): Promise<RedeemResult | ReserveResult> {
 		const op = holdMs === null ? 'redeem' : 'reserve';
-		const now0 = this.now();
 		const rejected = (reason: RejectionReason, campaignId: string | null) => ({
 			ok: false as const,
 			reason,
@@ -472,31 +484,48 @@ export class Engine implements CouponEngine {
 			campaignId,
 		});
 		const abuseKeys = this.abuseKeys(use);
-		if (abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now0)) !== null) {
-			await this.reject('BLOCKED', now0, { campaignId: null, code: use.display, ...this.who(use) }, false);
+		const blocked = async (now: number) => {
+			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
 			return rejected('BLOCKED', null);
-		}
-		const found = await this.resolve(use, now0);
-		if ('reason' in found) {
-			await this.reject(found.reason, now0, { campaignId: found.campaignId, code: use.display, ...this.who(use) });
-			return rejected(found.reason, found.campaignId);
-		}
-		let loaded = found;
+		};
+		// Every answer the engine gives without the store's redeem is BLOCKED first while the caller is blocked;
+		// on the way through the store, the store checks the block in the same transaction.
+		const isBlocked = async (now: number) => abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null;
+		const refuse = async (reason: RejectionReason, campaignId: string | null, now: number) => {
+			if (await isBlocked(now)) return blocked(now);
+			await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
+			return rejected(reason, campaignId);
+		};
+		const now0 = this.now();
+		const found = await this.resolve(use, now0, true);
+		if ('reason' in found) return refuse(found.reason, found.campaignId, now0);
+		let { loaded, guessed } = found;
 		const fp = use.idempotencyKey
 			? fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs])
 			: '';
 		const idempotency: IdempotencyClaim | undefined = use.idempotencyKey ? { key: use.idempotencyKey, fingerprint: fp } : undefined;
-		for (let attempt = 0; attempt <= MAX_STALE_RETRIES; attempt++) {
+		// A wrong guess of the campaign costs one more round, as does a campaign changed meanwhile.
+		for (let attempt = 0; attempt <= MAX_STALE_RETRIES + 1; attempt++) {
 			const now = this.now();
 			const campaign = loaded.campaign;
 			const ruleFailure = await this.checkRules(loaded, use, now);
 			if (ruleFailure) {
+				if (guessed) {
+					const actual = await this.confirm(use.key);
+					guessed = false;
+					if (!actual) return refuse('NOT_FOUND', null, now);
+					if (actual.campaign.id !== campaign.id) {
+						loaded = actual;
+						continue;
+					}
+				}
+				if (await isBlocked(now)) return blocked(now);
 				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
 				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
 				await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
 				return rejected(ruleFailure, campaign.id);
 			}
-			const req = {
+			const req: RedeemRequest = {
 				limits: limitsOf(campaign),
 				codeKey: use.key,
 				customerKeys: use.keys,
@@ -514,15 +543,30 @@ export class Engine implements CouponEngine {
 					data: use.orderId ? { orderId: use.orderId } : {},
 				}),
 				idempotency,
+				abuseKeys,
 			};
 			const outcome =
 				holdMs === null ? await this.store.redeem(req) : await this.store.reserve({ ...req, holdUntil: now + holdMs });
-			if (outcome.status === 'conflict') throw new IdempotencyConflictError(use.idempotencyKey ?? '');
-			if (outcome.status === 'stale') {
-				loaded = await this.requireCampaign(campaign.id, true);
-				continue;
+			switch (outcome.status) {
+				case 'conflict':
+					throw new IdempotencyConflictError(use.idempotencyKey ?? '');
+				case 'stale':
+					loaded = await this.requireCampaign(campaign.id, true);
+					continue;
+				case 'blocked':
+					return blocked(now);
+				case 'missing': {
+					const actual = guessed ? await this.confirm(use.key) : null;
+					guessed = false;
+					if (actual && actual.campaign.id !== campaign.id) {
+						loaded = actual;
+						continue;
+					}
+					return refuse('NOT_FOUND', null, now);
+				}
+				default:
+					return this.useResult(outcome, use, campaign);
 			}
-			return this.useResult(outcome, use, campaign);
 		}
 		throw new ConflictError(`campaign "${loaded.campaign.id}" keeps changing; try again`);
 	}

@@ -86,10 +86,15 @@ export interface RedeemRequest {
 	holdUntil?: number;
 	event: EventDraft;
 	idempotency?: IdempotencyClaim;
+	/** Abuse-guard keys of the caller: when any is blocked at `now` the answer is `blocked`. */
+	abuseKeys?: string[];
 }
 export type RedeemOutcome =
 	| Replayable<{ status: 'redeemed' | 'reserved'; unitId: string; code: StoredCode; at: number; holdUntil: number | null }>
 	| Replayable<{ status: 'rejected'; reason: RejectionReason }>
+	// Nothing written: the engine records these itself (a missing code counts as a guess).
+	| { status: 'blocked' }
+	| { status: 'missing' }
 	| Control;
 
 export interface FinishRequest {

@@ -1,7 +1,7 @@
 // One behavioural suite for the engine, run unchanged against every store (see sqlite.test.ts, redis.test.ts).
 // No sleeps: time moves through the injected clock.
 import type { CouponEngine, EngineOptions } from '../../core';
-import { IdempotencyConflictError, InvalidArgumentError, ConflictError, NotFoundError, DEFAULT_CHARSET } from '../../core';
+import { IdempotencyConflictError, InvalidArgumentError, ConflictError, NotFoundError, DEFAULT_CHARSET, generateCodes } from '../../core';
 import type { CampaignDefinition, LedgerEvent } from '../../core';
 
 export interface ContractHarness {
@@ -375,6 +375,41 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect((await engine.redeem({ code: r.code })).ok).toBe(true);
 				expect(await engine.redeem({ code: r.code })).toMatchObject({ reason: 'CODE_LIMIT_REACHED' });
 			});
+
+			it("redeems a code of a look-alike campaign this engine has not seen, and only once", async () => {
+				// Same code shape in two campaigns: this engine knows only the first, whose shape the code fits.
+				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
+				const other = await harness.open({ clock: clock.now }, false);
+				let code: string;
+				try {
+					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 }, rules: { minOrderAmount: 100 } }));
+					const r = await other.issue({ campaignId: 'summer' });
+					if (!r.ok) throw new Error(r.reason);
+					code = r.code;
+				} finally {
+					await other.close();
+				}
+				// The summer rule (minimum order 100) applies, not spring's, although spring was the only shape known.
+				expect(await engine.redeem({ code, orderAmount: 50 })).toMatchObject({ ok: false, reason: 'MIN_ORDER_NOT_MET', campaignId: 'summer' });
+				expect(await engine.redeem({ code, orderAmount: 150 })).toMatchObject({ ok: true, campaignId: 'summer', discountAmount: 45 });
+				expect(await engine.redeem({ code, orderAmount: 150 })).toMatchObject({ ok: false, reason: 'CODE_LIMIT_REACHED', campaignId: 'summer' });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ redeemed: 0, rejected: 0 });
+				expect(await engine.stats({ campaignId: 'summer' })).toMatchObject({ redeemed: 1, rejected: 2 });
+			});
+
+			it('answers NOT_FOUND for a well-formed code no campaign holds, even when a rule of the only look-alike fails', async () => {
+				await engine.createCampaign(campaign({ rules: { minOrderAmount: 100 } }));
+				const r = await engine.issue({ campaignId: 'spring' });
+				if (!r.ok) throw new Error(r.reason);
+				// a stored code with a failing rule says so; a missing one says NOT_FOUND whatever the order
+				expect(await engine.redeem({ code: r.code, orderAmount: 10 })).toMatchObject({ reason: 'MIN_ORDER_NOT_MET' });
+				const missing = generateCodes({ count: 1, pattern: 'SPRING-####-####', checkCharacter: true })[0];
+				expect(await engine.getCode(missing)).toBeNull();
+				expect(await engine.redeem({ code: missing, orderAmount: 10 })).toMatchObject({ ok: false, reason: 'NOT_FOUND', campaignId: null });
+				expect(await engine.redeem({ code: missing, orderAmount: 500 })).toMatchObject({ ok: false, reason: 'NOT_FOUND', campaignId: null });
+				const rejected = (await allEvents(engine)).filter((e) => e.type === 'rejected').map((e) => e.reason);
+				expect(rejected).toEqual(['MIN_ORDER_NOT_MET', 'NOT_FOUND', 'NOT_FOUND']);
+			});
 		});
 
 		describe('reserve, commit, release', () => {
@@ -472,12 +507,32 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				}
 				expect(await engine.validate({ code: real.code, source: '10.0.0.1' })).toMatchObject({ valid: false, reason: 'BLOCKED' });
 				expect(await engine.redeem({ code: real.code, source: '10.0.0.1' })).toMatchObject({ ok: false, reason: 'BLOCKED' });
+				expect(await engine.redeem({ code: 'AB-23456789', source: '10.0.0.1' })).toMatchObject({ ok: false, reason: 'BLOCKED' });
+				expect((await engine.getCode(real.code))?.redemptions).toBe(0);
 				expect((await engine.validate({ code: real.code, source: '10.0.0.2' })).valid).toBe(true);
 				const blocked = (await allEvents(engine)).filter((e) => e.type === 'blocked');
 				expect(blocked).toHaveLength(1);
 				expect(blocked[0].data).toMatchObject({ key: 'source:10.0.0.1' });
 				clock.advance(900_000);
 				expect((await engine.validate({ code: real.code, source: '10.0.0.1' })).valid).toBe(true);
+			});
+
+			it('counts redeem guesses too, and a blocked customer redeems nothing until the cool-down ends', async () => {
+				await engine.createCampaign(campaign({ code: { pattern: 'AB-########' } }));
+				const real = await engine.issue({ campaignId: 'spring' });
+				if (!real.ok) throw new Error(real.reason);
+				for (let i = 0; i < 5; i++) {
+					expect(await engine.redeem({ code: `AB-2345678${2 + i}`, customerId: 'mallory' })).toMatchObject({ reason: 'NOT_FOUND' });
+				}
+				const held = await engine.reserve({ code: real.code, customerId: 'mallory', idempotencyKey: 'h1' });
+				expect(held).toMatchObject({ ok: false, reason: 'BLOCKED' });
+				expect(await engine.redeem({ code: real.code, email: 'x@example.com', customerId: 'mallory' })).toMatchObject({ reason: 'BLOCKED' });
+				expect(await engine.getCode(real.code)).toMatchObject({ redemptions: 0, reserved: 0 });
+				const reasons = (await allEvents(engine)).filter((e) => e.type === 'rejected').map((e) => e.reason);
+				expect(reasons).toEqual([...Array(5).fill('NOT_FOUND'), 'BLOCKED', 'BLOCKED']);
+				expect((await engine.stats({ campaignId: 'spring' })).redeemed).toBe(0);
+				clock.advance(900_000);
+				expect(await engine.redeem({ code: real.code, customerId: 'mallory', idempotencyKey: 'h1' })).toMatchObject({ ok: true });
 			});
 
 			it('does not count rejections that are no guess (a limit reached)', async () => {

@@ -172,6 +172,7 @@ export function outcomeOf(t: string[], campaignId: string): Outcome {
 			return { status: 'voided', code: storedCode(campaignId, t[2], t[3], t[4], t[5], t[6]), at: Number(t[1]) };
 		case 'stale':
 		case 'conflict':
+		case 'missing':
 			return { status: t[0] };
 		default:
 			throw new StoreError(`the Redis store answered an unknown outcome "${t[0]}"`, false);

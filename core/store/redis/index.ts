@@ -374,6 +374,10 @@ export class RedisStore implements CouponStore {
 		const slot = this.keys.slot(limits.campaignId);
 		const head = eventHead(req.event);
 		return this.run(async () => {
+			// Blocks are kept outside the campaign's hash slot, so they cannot be read inside its script.
+			if (req.abuseKeys && req.abuseKeys.length > 0 && (await this.blockedUntil(req.abuseKeys, req.now)) !== null) {
+				return { status: 'blocked' };
+			}
 			const reply = await this.scripts.redeem(slot, {
 				mode,
 				codeKey: req.codeKey,

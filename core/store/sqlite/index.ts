@@ -80,8 +80,14 @@ const CHUNK = 500;
 const CHUNK_VALUES = new Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ');
 
 class Rejected {
-	constructor(readonly reason: RejectionReason) {}
+	constructor(
+		readonly reason: RejectionReason,
+		readonly code: StoredCode,
+	) {}
 }
+
+/** Outcomes that wrote nothing and are never kept under an idempotency key. */
+const UNSTORED = new Set(['stale', 'duplicate', 'missing', 'blocked']);
 
 export class SqliteStore extends PreparedStatements implements CouponStore {
 	readonly kind = 'sqlite' as const;
@@ -120,25 +126,28 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		};
 		if (this.closed) return failAll(new StoreError('the store is closed', false));
 		try {
-			this.db.exec('BEGIN IMMEDIATE');
+			this.run('BEGIN IMMEDIATE');
 		} catch (err) {
 			return failAll(err);
 		}
+		// A write alone in its transaction needs no savepoint: its failure rolls the transaction back.
+		const alone = batch.length === 1;
 		const results: Array<{ ok: boolean; value: unknown }> = [];
 		try {
 			for (const p of batch) {
-				this.db.exec('SAVEPOINT op');
+				if (!alone) this.run('SAVEPOINT op');
 				try {
 					const value = p.fn();
-					this.db.exec('RELEASE op');
+					if (!alone) this.run('RELEASE op');
 					results.push({ ok: true, value });
 				} catch (err) {
-					this.db.exec('ROLLBACK TO op');
-					this.db.exec('RELEASE op');
+					if (alone) throw err;
+					this.run('ROLLBACK TO op');
+					this.run('RELEASE op');
 					results.push({ ok: false, value: wrapSqliteError(err) });
 				}
 			}
-			this.db.exec('COMMIT');
+			this.run('COMMIT');
 		} catch (err) {
 			try {
 				this.db.exec('ROLLBACK');
@@ -190,7 +199,7 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		}
 		const outcome = work();
 		const status = (outcome as { status?: string }).status;
-		if (claim && status !== 'stale' && status !== 'duplicate') {
+		if (claim && !UNSTORED.has(status ?? '')) {
 			this.run(
 				'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
 				op, campaignId, claim.key, claim.fingerprint, JSON.stringify(outcome), Date.now(),
@@ -389,25 +398,26 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		return row ? { version: num(row.version), redeemed: num(row.redeemed), holdUntilMax: num(row.hold_until_max) } : null;
 	}
 
-	private checkUse(req: RedeemRequest, counters: { redeemed: number; holdUntilMax: number }): StoredCode | Rejected {
+	/** The code when every limit allows one more use; null when it is missing or in another campaign. */
+	private checkUse(req: RedeemRequest, counters: { redeemed: number; holdUntilMax: number }): StoredCode | Rejected | null {
 		const { limits, now } = req;
 		const holds = counters.holdUntilMax > now;
 		const code = this.codeRow(req.codeKey, now, holds);
-		if (!code || code.campaignId !== limits.campaignId) return new Rejected('NOT_FOUND');
-		if (code.voidedAt !== null) return new Rejected('VOIDED');
-		if (code.expiresAt !== null && code.expiresAt <= now) return new Rejected('EXPIRED');
+		if (!code || code.campaignId !== limits.campaignId) return null;
+		if (code.voidedAt !== null) return new Rejected('VOIDED', code);
+		if (code.expiresAt !== null && code.expiresAt <= now) return new Rejected('EXPIRED', code);
 		if ((code.customerId || code.email) && !(req.customerId && req.customerId === code.customerId) && !(req.email && req.email === code.email)) {
-			return new Rejected('NOT_ASSIGNED');
+			return new Rejected('NOT_ASSIGNED', code);
 		}
-		if (code.redemptions + code.reserved >= limits.perCode) return new Rejected('CODE_LIMIT_REACHED');
+		if (code.redemptions + code.reserved >= limits.perCode) return new Rejected('CODE_LIMIT_REACHED', code);
 		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now, holds) >= limits.perCustomer) {
-			return new Rejected('CUSTOMER_LIMIT_REACHED');
+			return new Rejected('CUSTOMER_LIMIT_REACHED', code);
 		}
 		if (limits.total !== null) {
 			const held = holds
 				? num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', limits.campaignId, now)?.n)
 				: 0;
-			if (counters.redeemed + held >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED');
+			if (counters.redeemed + held >= limits.total) return new Rejected('CAMPAIGN_LIMIT_REACHED', code);
 		}
 		return code;
 	}
@@ -429,12 +439,14 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		return this.tx(() => {
 				const counters = this.counters(req.limits.campaignId);
 				if (!counters || counters.version !== req.limits.campaignVersion) return { status: 'stale' as const };
+				if (req.abuseKeys && req.abuseKeys.length > 0 && this.blockedAt(req.abuseKeys, req.now) !== null) {
+					return { status: 'blocked' as const };
+				}
 				return this.idem<RedeemOutcome>(op, req.limits.campaignId, req.idempotency, () => {
 					const checked = this.checkUse(req, counters);
+					if (checked === null) return { status: 'missing' };
 					if (checked instanceof Rejected) {
-						const stored = this.get('SELECT key, code FROM codes WHERE key = ?', req.codeKey);
-						const shown = stored ? (str(stored.code) ?? String(stored.key)) : req.event.code;
-						this.append(req.event, 'rejected', 1, checked.reason, { amount: null, code: shown });
+						this.append(req.event, 'rejected', 1, checked.reason, { amount: null, code: checked.code.code });
 						return { status: 'rejected', reason: checked.reason };
 					}
 					const { limits, now } = req;
@@ -582,15 +594,17 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		});
 	}
 
+	private blockedAt(keys: string[], now: number): number | null {
+		let latest: number | null = null;
+		for (const key of keys) {
+			const until = num(this.get('SELECT until FROM abuse_blocks WHERE key = ?', key)?.until);
+			if (until > now && (latest === null || until > latest)) latest = until;
+		}
+		return latest;
+	}
+
 	async blockedUntil(keys: string[], now: number): Promise<number | null> {
-		return this.read(() => {
-			let latest: number | null = null;
-			for (const key of keys) {
-				const until = num(this.get('SELECT until FROM abuse_blocks WHERE key = ?', key)?.until);
-				if (until > now && (latest === null || until > latest)) latest = until;
-			}
-			return latest;
-		});
+		return this.read(() => this.blockedAt(keys, now));
 	}
 
 	// ---------- ledger reads ----------
@@ -676,7 +690,11 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		return this.read(() => {
 			const c = this.get('SELECT issued, redeemed FROM campaign_counters WHERE campaign_id = ?', campaignId);
 			const codes = this.get('SELECT COUNT(*) AS n, COALESCE(SUM(redemptions), 0) AS r FROM codes WHERE campaign_id = ?', campaignId);
-			const standing = this.get("SELECT COUNT(*) AS n FROM units WHERE campaign_id = ? AND state = 'standing'", campaignId);
+			// Unit ids are `<campaign>~<uuid>`: the campaign's units are one key range, no index needed.
+			const standing = this.get(
+				"SELECT COUNT(*) AS n FROM units WHERE id > ? AND id < ? AND state = 'standing'",
+				`${campaignId}~`, `${campaignId}~~`,
+			);
 			const ledger = this.get(
 				`SELECT COALESCE(SUM(CASE WHEN type IN ('issued', 'generated') THEN count END), 0) AS issued,
 				        COALESCE(SUM(CASE WHEN type = 'redeemed' THEN count WHEN type = 'rolled_back' THEN -count END), 0) AS redeemed

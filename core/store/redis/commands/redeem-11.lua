@@ -34,7 +34,7 @@
     ARGV[23..] customer keys
 
   Output:
-    {'stale'} | {'conflict'} | {'replay', record}
+    {'stale'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
     {'rejected', reason}
     {'redeemed' | 'reserved', unitId, at, holdUntil, codeKey, codeJson, voidedAt, redemptions, reserved}
 ]]
@@ -85,11 +85,13 @@ local event = draftAt(15)
 
 local code = rcall('HMGET', codeKey, 'c', 'x', 'vd', 'cu', 'em', 'n', 'd')
 local display, expiresAt, voidedAt, assignedId, assignedEmail = code[1], code[2], code[3], code[4], code[5]
+if not display then
+  -- not a code of this campaign: the engine finds out whose it is, or records NOT_FOUND itself
+  return {'missing'}
+end
 local reason
 local used, held
-if not display then
-  reason = 'NOT_FOUND'
-elseif voidedAt then
+if voidedAt then
   reason = 'VOIDED'
 elseif expiresAt and tonumber(expiresAt) <= now then
   reason = 'EXPIRED'
@@ -128,9 +130,7 @@ if reason then
   event.type = 'rejected'
   event.reason = reason
   event.amount = ''
-  if display then
-    event.code = '=' .. display
-  end
+  event.code = '=' .. display
   appendEvent(ledger, event)
   return storeOutcome(idempotencyKey, fingerprint, ARGV[4], {'rejected', reason})
 end
