@@ -28,13 +28,15 @@ describe.each(['everysec', 'always'])('Redis restarted under load with AOF %s', 
 			const e = engine;
 			await e.createCampaign({ id: 'load', code: { length: 12 }, discount: { type: 'percent', value: 5 } });
 			const codes: string[] = [];
-			for await (const batch of e.generate({ campaignId: 'load', count: 600 })) codes.push(...batch);
+			for await (const batch of e.generate({ campaignId: 'load', count: 3000 })) codes.push(...batch);
 
 			const acked: string[] = [];
 			const failures: unknown[] = [];
 			let next = 0;
+			let stopped = false;
+			// The load goes on until it has met the outage (or, failing the test below, runs out of codes).
 			const lane = async () => {
-				while (next < 400) {
+				while (next < 2900 && !(stopped && failures.length > 0)) {
 					const code = codes[next++];
 					const r: RedeemResult | Error = await e.redeem({ code }).catch((err: Error) => err);
 					if (r instanceof Error) failures.push(r);
@@ -42,12 +44,13 @@ describe.each(['everysec', 'always'])('Redis restarted under load with AOF %s', 
 				}
 			};
 			const load = Promise.all([lane(), lane(), lane(), lane()]);
-			while (acked.length < 100 && next < 400) await new Promise((r) => setImmediate(r));
+			while (acked.length < 100 && next < 2900) await new Promise((r) => setImmediate(r));
 			await redis.stop();
+			stopped = true;
 			await load;
 
 			// While down: a clear, retryable error (never a hang).
-			const down = await e.redeem({ code: codes[500] }).catch((err: unknown) => err);
+			const down = await e.redeem({ code: codes[2950] }).catch((err: unknown) => err);
 			expect(down).toBeInstanceOf(StoreError);
 			expect((down as StoreError).retryable).toBe(true);
 			expect(String((down as Error).message)).not.toContain('password');
@@ -56,7 +59,7 @@ describe.each(['everysec', 'always'])('Redis restarted under load with AOF %s', 
 
 			redis = await startRedis(aof, { port: redis.port, dir: redis.dir });
 			// Recovers without reopening the engine.
-			const after = await until(() => e.redeem({ code: codes[501] }));
+			const after = await until(() => e.redeem({ code: codes[2951] }));
 			expect(after.ok).toBe(true);
 			for (const code of acked) expect((await e.getCode(code))?.redemptions).toBe(1);
 			const audit = await e.audit('load');

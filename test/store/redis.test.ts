@@ -366,6 +366,61 @@ describe('Redis store', () => {
 		expect(stats.find((r) => r.type === 'rolled_back')?.amount).toBe(-40.1 + -12.5);
 	});
 
+	it('sends redeems made in one tick as one script call, each decided after the ones before it', async () => {
+		const store = await open();
+		const c = campaign('batch', 1, { perCode: 3, total: 50 });
+		const draftOf = (n: number, codeKey: string): EventDraft => ({
+			id: `ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: codeKey, customerId: `c${n}`, channel: 'web', amount: 10, data: {},
+		});
+		await store.putCampaign(c, null, { ...draftOf(0, ''), code: null, type: 'campaign_created', count: 1, reason: null });
+		const codes: StoredCode[] = ['AAAA', 'BBBB'].map((key) => ({
+			key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
+			redemptions: 0, reserved: 0, metadata: {},
+		}));
+		await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1, '') });
+		// A key of the campaign's slot that is no hash: the call that meets it fails, alone.
+		const raw = new Redis(url());
+		try {
+			await raw.set(store.keys.slot(c.id).code('CCCC'), 'not a hash');
+			const scriptCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
+			const redeem = (n: number, codeKey: string, limits = limitsOf(c)) =>
+				store.redeem({
+					limits, codeKey, customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n, codeKey),
+				}).catch((err: unknown) => err);
+			// the script is on the server and on each connection from here on (a missing code writes nothing)
+			for (let i = 0; i < 3; i++) expect(await redeem(99, 'ZZZZ')).toEqual({ status: 'missing' });
+			const before = await scriptCalls();
+			const answers = await Promise.all([
+				...Array.from({ length: 5 }, (_, i) => redeem(10 + i, 'AAAA')),
+				redeem(20, 'CCCC'),
+				redeem(21, 'BBBB'),
+				redeem(22, 'ZZZZ'),
+				redeem(23, 'BBBB', { ...limitsOf(c), campaignVersion: 7 }),
+			]);
+			const statuses = answers.map((a) => (a instanceof Error ? 'error' : (a as { status: string; reason?: string }).reason ?? (a as { status: string }).status));
+			expect(statuses).toEqual([
+				'redeemed', 'redeemed', 'redeemed', 'CODE_LIMIT_REACHED', 'CODE_LIMIT_REACHED', 'error', 'redeemed', 'missing', 'stale',
+			]);
+			expect(answers[5]).toBeInstanceOf(StoreError);
+			// one call for the campaign's version 1, one for the call made with a version it does not have
+			expect((await scriptCalls()) - before).toBe(2);
+			expect(await store.usage({ campaignId: c.id, codeKey: 'AAAA', customerKeys: ['id:c10'], now: T0 })).toMatchObject({
+				code: { redemptions: 3 },
+				customerUsed: 1,
+				campaignUsed: 4,
+			});
+			const events = (await store.events({ limit: 100, campaignId: c.id })).events.filter((e) => e.type === 'redeemed' || e.type === 'rejected');
+			expect(events.map((e) => [e.id, e.type])).toEqual([
+				['ev-10', 'redeemed'], ['ev-11', 'redeemed'], ['ev-12', 'redeemed'], ['ev-13', 'rejected'], ['ev-14', 'rejected'], ['ev-21', 'redeemed'],
+			]);
+			const stats = await store.statRows({ campaignId: c.id, fromHour: T0, toHour: T0 + HOUR });
+			expect(stats.find((r) => r.type === 'redeemed')).toMatchObject({ count: 4, amount: 40 });
+		} finally {
+			raw.disconnect();
+		}
+	});
+
 	it('appends an event id only once', async () => {
 		const store = await open();
 		const event: LedgerEvent = {

@@ -18,6 +18,7 @@ import type {
 	GenerateBatchRequest,
 	IssueOutcome,
 	IssueRequest,
+	LimitSnapshot,
 	RedeemOutcome,
 	RedeemRequest,
 	RejectionRecord,
@@ -37,12 +38,12 @@ import {
 	encodeCursor,
 	eventArgs,
 	eventHead,
-	opt,
 	parseRecord,
 	replyOutcome,
 	storedCode,
 	type Cursor,
 } from './codec';
+import { UseBatcher } from './batcher';
 import { StoreKeys } from './keys';
 import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './scripts';
 
@@ -107,6 +108,7 @@ export class RedisStore implements CouponStore {
 	private readonly codeCampaigns = new Map<string, string>();
 	/** Campaigns whose stream is known to be listed in `keys.streams`. */
 	private readonly listedStreams = new Set<string>();
+	private readonly uses = new UseBatcher((limits, calls) => this.runUses(limits, calls));
 
 	constructor(
 		clients: Client[],
@@ -370,37 +372,31 @@ export class RedisStore implements CouponStore {
 	// ---------- redeem / reserve ----------
 
 	private use(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
-		const { limits } = req;
-		const slot = this.keys.slot(limits.campaignId);
-		const head = eventHead(req.event);
 		return this.run(async () => {
 			// Blocks are kept outside the campaign's hash slot, so they cannot be read inside its script.
 			if (req.abuseKeys && req.abuseKeys.length > 0 && (await this.blockedUntil(req.abuseKeys, req.now)) !== null) {
 				return { status: 'blocked' };
 			}
-			const reply = await this.scripts.redeem(slot, {
-				mode,
-				codeKey: req.codeKey,
-				unitId: req.unitId,
-				idempotencyKey: req.idempotency?.key,
+			const outcome = await this.uses.add(mode, req);
+			if (outcome.status === 'redeemed' || outcome.status === 'reserved') this.seen(req.codeKey, req.limits.campaignId);
+			return outcome;
+		});
+	}
+
+	/** Runs one batch of `UseBatcher`: one script call for calls of one campaign version. */
+	private async runUses(limits: LimitSnapshot, calls: string[]): Promise<Reply[]> {
+		const reply = await this.scripts.redeem(
+			this.keys.slot(limits.campaignId),
+			{
 				version: String(limits.campaignVersion),
-				fingerprint: req.idempotency?.fingerprint ?? '',
 				ttl: IDEMPOTENCY_TTL_MS,
 				perCode: String(limits.perCode),
 				perCustomer: limits.perCustomer === null ? '' : String(limits.perCustomer),
 				total: limits.total === null ? '' : String(limits.total),
-				now: req.now,
-				holdUntil: mode === 'reserve' ? String(req.holdUntil ?? req.now) : '',
-				customerId: opt(req.customerId),
-				email: opt(req.email),
-				orderId: opt(req.orderId),
-				event: head,
-				customerKeys: req.customerKeys,
-			});
-			const outcome = replyOutcome<RedeemOutcome>(reply, limits.campaignId);
-			if (outcome.status === 'redeemed' || outcome.status === 'reserved') this.seen(req.codeKey, limits.campaignId);
-			return outcome;
-		});
+			},
+			calls,
+		);
+		return reply as Reply[];
 	}
 
 	redeem(req: RedeemRequest): Promise<RedeemOutcome> {

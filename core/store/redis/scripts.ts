@@ -161,54 +161,28 @@ export class Scripts {
 		);
 	}
 
+	/** A batch of redeems / reservations of one campaign version; `calls` as `redeemCall` packs them. */
 	redeem(
 		slot: SlotKeys,
-		a: {
-			mode: 'redeem' | 'reserve';
-			codeKey: string;
-			unitId: string;
-			idempotencyKey: string | undefined;
-			version: string;
-			fingerprint: string;
-			ttl: number;
-			perCode: string;
-			perCustomer: string;
-			total: string;
-			now: number;
-			holdUntil: string;
-			customerId: string;
-			email: string;
-			orderId: string;
-			event: EventHead;
-			customerKeys: string[];
-		},
+		a: { version: string; ttl: number; perCode: string; perCustomer: string; total: string },
+		calls: string[],
 	): Promise<Reply> {
 		return this.fns.redeem(
 			slot.campaign,
-			slot.code(a.codeKey),
-			slot.codeHolds(a.codeKey),
+			slot.codePrefix,
+			slot.codeHoldsPrefix,
 			slot.campaignHolds,
 			slot.customerUsed,
 			slot.customerHoldsPrefix,
-			slot.unit(a.unitId),
-			slot.idempotency(a.mode, a.idempotencyKey),
+			slot.unitPrefix,
+			slot.idempotencyPrefix,
 			...Scripts.stream(slot),
-			a.mode,
 			a.version,
-			a.fingerprint,
 			a.ttl,
 			a.perCode,
 			a.perCustomer,
 			a.total,
-			a.now,
-			a.holdUntil,
-			a.unitId,
-			a.codeKey,
-			a.customerId,
-			a.email,
-			a.orderId,
-			...a.event,
-			...a.customerKeys,
+			...calls,
 		);
 	}
 

@@ -33,37 +33,57 @@ end
   Bucket field `<hourMs>|<type>|<channel>`, value `count|sum|compensation`. Amounts are summed with
   Kahan-Babuska-Neumaier compensation (as SQLite's SUM does); the reader adds sum and compensation.
 ]]
-local function addToStats(ledger, e)
+local function statsBucket(ledger, e)
   local at = tonumber(e.at)
   local day = string.format('%d', at - at % 86400000)
-  local key = ledger.statsPrefix .. day
-  local field = string.format('%d', at - at % 3600000) .. '|' .. e.type .. '|' .. e.channel
-  local current = rcall('HGET', key, field)
-  local n, sum, err = 0, 0, 0
-  if current then
-    local a, b, c = string.match(current, '^([^|]*)|([^|]*)|(.*)$')
-    n, sum, err = tonumber(a), tonumber(b), tonumber(c)
-  else
-    rcall('ZADD', ledger.statDays, day, day)
+  return ledger.statsPrefix .. day, day, string.format('%d', at - at % 3600000) .. '|' .. e.type .. '|' .. e.channel
+end
+
+-- A bucket as numbers {n, sum, err, isNew} from its stored value (nil when the bucket is new).
+local function parseBucket(current)
+  if not current then
+    return {0, 0, 0, true}
   end
-  n = n + tonumber(e.count)
+  local a, b, c = string.match(current, '^([^|]*)|([^|]*)|(.*)$')
+  return {tonumber(a), tonumber(b), tonumber(c), false}
+end
+
+local function addToBucket(bucket, e)
+  bucket[1] = bucket[1] + tonumber(e.count)
   if e.amount ~= '' then
-    local r = tonumber(e.amount)
+    local sum, r = bucket[2], tonumber(e.amount)
     local t = sum + r
     if math.abs(sum) > math.abs(r) then
-      err = err + ((sum - t) + r)
+      bucket[3] = bucket[3] + ((sum - t) + r)
     else
-      err = err + ((r - t) + sum)
+      bucket[3] = bucket[3] + ((r - t) + sum)
     end
-    sum = t
+    bucket[2] = t
   end
-  rcall('HSET', key, field, formatNumber(n) .. '|' .. formatNumber(sum) .. '|' .. formatNumber(err))
+end
+
+local function writeBucket(ledger, key, day, field, bucket)
+  if bucket[4] then
+    rcall('ZADD', ledger.statDays, day, day)
+  end
+  rcall('HSET', key, field, formatNumber(bucket[1]) .. '|' .. formatNumber(bucket[2]) .. '|' .. formatNumber(bucket[3]))
+end
+
+local function addToStats(ledger, e)
+  local key, day, field = statsBucket(ledger, e)
+  local bucket = parseBucket(rcall('HGET', key, field))
+  addToBucket(bucket, e)
+  writeBucket(ledger, key, day, field, bucket)
 end
 
 -- Stream ids are the server time in microseconds, so events of different slots merge in append order.
-local function addLedgerEntry(stream, fields)
-  local t = rcall('TIME')
-  local added = redis.pcall('XADD', stream, t[1] .. string.format('%06d', t[2]) .. '-*', unpack(fields))
+-- `at` is that time as digits when the caller has read it already.
+local function addLedgerEntry(stream, fields, at)
+  if not at then
+    local t = rcall('TIME')
+    at = t[1] .. string.format('%06d', t[2])
+  end
+  local added = redis.pcall('XADD', stream, at .. '-*', unpack(fields))
   if type(added) == 'table' and added.err then
     -- the clock stepped back: continue right after the newest entry
     local last = rcall('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1][1]

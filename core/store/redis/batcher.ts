@@ -1,0 +1,94 @@
+// Redeems and reservations that arrive while the event loop is busy go to Redis together: one script call
+// per campaign version and batch, as SQLite commits them together. Each call still gets its own outcome,
+// decided after the calls queued before it.
+import { StoreError } from '../../errors';
+import type { LimitSnapshot, RedeemOutcome, RedeemRequest } from '../types';
+import { eventHead, opt, replyOutcome } from './codec';
+import type { Reply } from './scripts';
+
+/** Calls per script run: enough to spread its fixed cost, few enough that no run holds Redis for long. */
+export const MAX_USE_BATCH = 128;
+
+interface Pending {
+	call: string;
+	resolve: (outcome: RedeemOutcome) => void;
+	reject: (err: unknown) => void;
+}
+
+type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
+
+/** One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua). */
+export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string {
+	return JSON.stringify([
+		mode,
+		req.idempotency?.key ?? '',
+		req.idempotency?.fingerprint ?? '',
+		String(req.now),
+		mode === 'reserve' ? String(req.holdUntil ?? req.now) : '',
+		req.unitId,
+		req.codeKey,
+		opt(req.customerId),
+		opt(req.email),
+		opt(req.orderId),
+		...eventHead(req.event),
+		...req.customerKeys,
+	]);
+}
+
+export class UseBatcher {
+	private groups = new Map<string, { limits: LimitSnapshot; pending: Pending[] }>();
+	private scheduled = false;
+
+	constructor(private readonly runBatch: RunBatch) {}
+
+	add(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
+		const call = packUse(mode, req);
+		return new Promise<RedeemOutcome>((resolve, reject) => {
+			const id = `${req.limits.campaignVersion}:${req.limits.campaignId}`;
+			let group = this.groups.get(id);
+			if (!group) {
+				group = { limits: req.limits, pending: [] };
+				this.groups.set(id, group);
+			}
+			group.pending.push({ call, resolve, reject });
+			if (!this.scheduled) {
+				this.scheduled = true;
+				setImmediate(() => this.flush());
+			}
+		});
+	}
+
+	private flush(): void {
+		this.scheduled = false;
+		const groups = this.groups;
+		this.groups = new Map();
+		for (const { limits, pending } of groups.values()) {
+			for (let i = 0; i < pending.length; i += MAX_USE_BATCH) void this.send(limits, pending.slice(i, i + MAX_USE_BATCH));
+		}
+	}
+
+	private async send(limits: LimitSnapshot, batch: Pending[]): Promise<void> {
+		let replies: Reply[];
+		try {
+			replies = await this.runBatch(
+				limits,
+				batch.map((p) => p.call),
+			);
+		} catch (err) {
+			for (const p of batch) p.reject(err);
+			return;
+		}
+		batch.forEach((p, i) => {
+			const reply = replies[i] as string[] | undefined;
+			if (!reply) p.reject(new StoreError('the Redis store answered fewer outcomes than it was asked for', false));
+			else if (reply[0] === 'error') p.reject(new StoreError(`the Redis store failed: ${reply[1]}`, false));
+			else {
+				try {
+					p.resolve(replyOutcome<RedeemOutcome>(reply, limits.campaignId));
+				} catch (err) {
+					p.reject(err);
+				}
+			}
+		});
+	}
+}
