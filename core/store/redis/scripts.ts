@@ -161,7 +161,7 @@ export class Scripts {
 		);
 	}
 
-	/** A batch of redeems / reservations of one campaign version; `calls` as `redeemCall` packs them. */
+	/** A batch of redeems / reservations of one campaign version; `calls` as `packUse` (batcher.ts) packs them. */
 	redeem(
 		slot: SlotKeys,
 		a: { version: string; ttl: number; perCode: string; perCustomer: string; total: string },
