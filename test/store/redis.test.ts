@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { StoreError } from '../../core/errors';
 import { openRedisStore, RedisStore } from '../../core/store/redis';
+import { MAX_USE_BATCH } from '../../core/store/redis/batcher';
 import { loadScripts } from '../../core/store/redis/scripts';
 import { openSqliteStore } from '../../core/store/sqlite';
 import type { CouponStore, EventDraft, LimitSnapshot, StoredCode } from '../../core/store/types';
@@ -416,6 +417,47 @@ describe('Redis store', () => {
 			]);
 			const stats = await store.statRows({ campaignId: c.id, fromHour: T0, toHour: T0 + HOUR });
 			expect(stats.find((r) => r.type === 'redeemed')).toMatchObject({ count: 4, amount: 40 });
+		} finally {
+			raw.disconnect();
+		}
+	});
+
+	it('splits a busy tick into runs of MAX_USE_BATCH calls, each run seeing what the runs before it did', async () => {
+		const store = await open();
+		const calls = MAX_USE_BATCH * 2 + 5;
+		const perCode = MAX_USE_BATCH + 3;
+		const c = campaign('runs', 1, { perCode, total: null });
+		const draftOf = (n: number): EventDraft => ({
+			id: `run-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'RUNS', customerId: `c${n}`, channel: null, amount: null, data: {},
+		});
+		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+		await store.insertGenerated({
+			limits: limitsOf(c),
+			codes: [{ key: 'RUNS', code: 'RUNS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+			now: T0,
+			event: draftOf(1),
+		});
+		const raw = new Redis(url());
+		try {
+			const scriptCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
+			const redeem = (n: number) =>
+				store.redeem({
+					limits: limitsOf(c), codeKey: 'RUNS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n),
+				});
+			// the script is on the server and on each connection from here on
+			for (let i = 0; i < 3; i++) await redeem(2 + i);
+			const before = await scriptCalls();
+			const answers = await Promise.all(Array.from({ length: calls }, (_, i) => redeem(10 + i)));
+			expect((await scriptCalls()) - before).toBe(Math.ceil(calls / MAX_USE_BATCH));
+			// three uses went before; the rest of the limit goes to the first calls, in the order they were made
+			const redeemed = answers.map((a) => a.status === 'redeemed');
+			expect(redeemed.filter(Boolean)).toHaveLength(perCode - 3);
+			expect(redeemed.indexOf(false)).toBe(perCode - 3);
+			expect(await store.usage({ campaignId: c.id, codeKey: 'RUNS', customerKeys: [], now: T0 })).toMatchObject({
+				code: { redemptions: perCode },
+				campaignUsed: perCode,
+			});
 		} finally {
 			raw.disconnect();
 		}

@@ -25,10 +25,10 @@
     ARGV[3]  limit per code
     ARGV[4]  limit per customer ('' = none)
     ARGV[5]  limit of the campaign ('' = none)
-    ARGV[6..] one call each, a JSON array of strings:
+    ARGV[6..] the calls, one after the other, each as 19 + k arguments:
              mode ('redeem' | 'reserve'), idempotency key, fingerprint ('' = none), now (epoch ms),
              holdUntil ('' for a redemption), unit id, code key, customer id, email, order id ('' = none),
-             the event draft (8 strings, see includes/appendEvent), then the customer keys
+             the event draft (8 strings, see includes/appendEvent), k, then the k customer keys
 
   Output: one reply per call, in order:
     {'stale'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
@@ -60,8 +60,10 @@ local total = ARGV[5] ~= '' and tonumber(ARGV[5]) or nil
 local replies = {}
 local campaign = rcall('HMGET', campaignKey, 'v', 'hmax', 'used')
 if campaign[1] ~= ARGV[1] then
-  for i = 6, #ARGV do
+  local p = 6
+  while p <= #ARGV do
     replies[#replies + 1] = {'stale'}
+    p = p + 19 + tonumber(ARGV[p + 18])
   end
   return replies
 end
@@ -72,31 +74,40 @@ local usedBefore = used
 -- One server time for the batch: its events get ids `<time>-0`, `<time>-1`, … in append order.
 local time = rcall('TIME')
 local idPrefix = time[1] .. string.format('%06d', time[2])
-local buckets, bucketOrder = {}, {}
 
-local function append(e)
-  local fields = {'i', e.id, 'at', e.at, 't', e.type, 'k', e.campaign, 'c', e.code, 'u', e.customer,
-    'ch', e.channel, 'n', e.count, 'a', e.amount, 'r', e.reason, 'd', e.data}
-  for i = 1, #e.extra do
-    fields[#fields + 1] = e.extra[i]
+-- Stats buckets of the batch by type, channel and hour; read on first use, written once at the end.
+local buckets, bucketList = {}, {}
+local function count(type, channel, at, amount)
+  local hour = at - at % 3600000
+  local byChannel = buckets[type]
+  if not byChannel then
+    byChannel = {}
+    buckets[type] = byChannel
   end
-  addLedgerEntry(ledger.events, fields, idPrefix)
-  local key, day, field = statsBucket(ledger, e)
-  local id = key .. '\n' .. field
-  local bucket = buckets[id]
+  local byHour = byChannel[channel]
+  if not byHour then
+    byHour = {}
+    byChannel[channel] = byHour
+  end
+  local bucket = byHour[hour]
   if not bucket then
+    local key, day, field = statsBucket(ledger, {at = at, type = type, channel = channel})
     bucket = parseBucket(rcall('HGET', key, field))
     bucket.key, bucket.day, bucket.field = key, day, field
-    buckets[id] = bucket
-    bucketOrder[#bucketOrder + 1] = id
+    byHour[hour] = bucket
+    bucketList[#bucketList + 1] = bucket
   end
-  addToBucket(bucket, e)
+  addToBucket(bucket, {count = '1', amount = amount})
 end
 
-local function useOne(x)
-  local mode, fingerprint, now, holdUntil = x[1], x[3], tonumber(x[4]), x[5]
-  local unitId, codeId, customerId, email, orderId = x[6], x[7], x[8], x[9], x[10]
-  local idempotencyKey = idempotencyPrefix .. mode .. ':' .. x[2]
+-- The stream fields of one event, refilled for each call (n = how many are set).
+local fields = {'i', '', 'at', '', 't', '', 'k', '', 'c', '', 'u', '', 'ch', '', 'n', '1', 'a', '', 'r', '', 'd', ''}
+
+local function useOne(p)
+  local mode, fingerprint, nowArg, holdUntil = ARGV[p], ARGV[p + 2], ARGV[p + 3], ARGV[p + 4]
+  local now = tonumber(nowArg)
+  local unitId, codeId, customerId, email, orderId = ARGV[p + 5], ARGV[p + 6], ARGV[p + 7], ARGV[p + 8], ARGV[p + 9]
+  local idempotencyKey = idempotencyPrefix .. mode .. ':' .. ARGV[p + 1]
   local prior = checkIdempotency(idempotencyKey, fingerprint)
   if prior then
     return prior
@@ -110,12 +121,8 @@ local function useOne(x)
   end
   -- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
   local anyHold = hmax > now
-  local customerKeys = {}
-  for i = 19, #x do
-    customerKeys[#customerKeys + 1] = x[i]
-  end
-  local event = {id = x[11], at = x[12], campaign = x[13], code = '=' .. display, customer = x[15], channel = x[16],
-    amount = x[17], data = x[18], count = '1', reason = '', extra = {}}
+  local firstKey, lastKey = p + 19, p + 18 + tonumber(ARGV[p + 18])
+  local at, customer, channel, amount = ARGV[p + 11], ARGV[p + 14], ARGV[p + 15], ARGV[p + 16]
 
   local reason
   local n, held
@@ -134,7 +141,8 @@ local function useOne(x)
       reason = 'CODE_LIMIT_REACHED'
     end
     if not reason and perCustomer then
-      for _, key in ipairs(customerKeys) do
+      for i = firstKey, lastKey do
+        local key = ARGV[i]
         local c = tonumber(rcall('HGET', customerUsedKey, key) or '0')
         if anyHold then
           c = c + liveHolds(customerHoldsPrefix .. key, now)
@@ -152,19 +160,23 @@ local function useOne(x)
     end
   end
 
+  fields[2], fields[4], fields[8], fields[10], fields[12], fields[14], fields[22] =
+    ARGV[p + 10], at, ARGV[p + 12], '=' .. display, customer, channel, ARGV[p + 17]
+  local nFields = 22
   if reason then
-    event.type = 'rejected'
-    event.reason = reason
-    event.amount = ''
-    append(event)
+    fields[6], fields[18], fields[20] = 'rejected', '', reason
+    addLedgerEntry(ledger.events, fields, idPrefix, nFields)
+    count('rejected', channel, tonumber(at), '')
     return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
   end
 
   -- what commit, release and rollback need of the unit, in one field: code key, code, customer, order id,
   -- amount, channel, then the customer keys
-  local unit = cjson.encode({codeId, display, event.customer, orderId, event.amount, event.channel, unpack(customerKeys)})
+  local unit = cjson.encode({codeId, display, customer, orderId, amount, channel, unpack(ARGV, firstKey, lastKey)})
+  fields[18], fields[20] = amount, ''
   if orderId ~= '' then
-    event.extra = {'o', orderId}
+    fields[23], fields[24] = 'o', orderId
+    nFields = 24
   end
   local unitKey = unitPrefix .. unitId
   local status
@@ -177,9 +189,10 @@ local function useOne(x)
     rcall('ZREMRANGEBYSCORE', codeHoldsKey, '-inf', stale)
     rcall('ZADD', campaignHoldsKey, holdUntil, unitId)
     rcall('ZREMRANGEBYSCORE', campaignHoldsKey, '-inf', stale)
-    for _, key in ipairs(customerKeys) do
-      rcall('ZADD', customerHoldsPrefix .. key, holdUntil, unitId)
-      rcall('ZREMRANGEBYSCORE', customerHoldsPrefix .. key, '-inf', stale)
+    for i = firstKey, lastKey do
+      local holds = customerHoldsPrefix .. ARGV[i]
+      rcall('ZADD', holds, holdUntil, unitId)
+      rcall('ZREMRANGEBYSCORE', holds, '-inf', stale)
     end
     if tonumber(holdUntil) > hmax then
       hmax = tonumber(holdUntil)
@@ -187,38 +200,39 @@ local function useOne(x)
     end
     held = liveHolds(codeHoldsKey, now)
     rcall('HSET', unitKey, 's', 'held', 'r', '1', 'h', holdUntil, 'u', unit)
-    event.type = 'reserved'
-    event.extra[#event.extra + 1] = 'h'
-    event.extra[#event.extra + 1] = holdUntil
+    fields[nFields + 1], fields[nFields + 2] = 'h', holdUntil
+    nFields = nFields + 2
   else
     status = 'redeemed'
     holdUntil = ''
     n = rcall('HINCRBY', codeKey, 'n', 1)
-    for _, key in ipairs(customerKeys) do
-      rcall('HINCRBY', customerUsedKey, key, 1)
+    for i = firstKey, lastKey do
+      rcall('HINCRBY', customerUsedKey, ARGV[i], 1)
     end
     used = used + 1
     rcall('HSET', unitKey, 's', 'standing', 'u', unit)
-    event.type = 'redeemed'
   end
-  append(event)
+  fields[6] = status
+  addLedgerEntry(ledger.events, fields, idPrefix, nFields)
+  count(status, channel, tonumber(at), amount)
   return storeOutcome(idempotencyKey, fingerprint, ttl,
-    {status, unitId, x[4], holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
+    {status, unitId, nowArg, holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
 end
 
-for i = 6, #ARGV do
-  local ok, reply = pcall(useOne, cjson.decode(ARGV[i]))
+local p = 6
+while p <= #ARGV do
+  local ok, reply = pcall(useOne, p)
   if not ok then
     reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
   end
   replies[#replies + 1] = reply
+  p = p + 19 + tonumber(ARGV[p + 18])
 end
 
 if used ~= usedBefore then
   rcall('HINCRBY', campaignKey, 'used', used - usedBefore)
 end
-for _, id in ipairs(bucketOrder) do
-  local b = buckets[id]
+for _, b in ipairs(bucketList) do
   writeBucket(ledger, b.key, b.day, b.field, b)
 end
 return replies

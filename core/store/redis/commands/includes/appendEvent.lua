@@ -77,17 +77,19 @@ local function addToStats(ledger, e)
 end
 
 -- Stream ids are the server time in microseconds, so events of different slots merge in append order.
--- `at` is that time as digits when the caller has read it already.
-local function addLedgerEntry(stream, fields, at)
+-- `at` is that time as digits when the caller has read it already; `n` how many of `fields` to take
+-- (all when nil), so that a caller may refill one table for each event.
+local function addLedgerEntry(stream, fields, at, n)
   if not at then
     local t = rcall('TIME')
     at = t[1] .. string.format('%06d', t[2])
   end
-  local added = redis.pcall('XADD', stream, at .. '-*', unpack(fields))
+  n = n or #fields
+  local added = redis.pcall('XADD', stream, at .. '-*', unpack(fields, 1, n))
   if type(added) == 'table' and added.err then
     -- the clock stepped back: continue right after the newest entry
     local last = rcall('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1][1]
-    rcall('XADD', stream, string.sub(last, 1, string.find(last, '-', 1, true) - 1) .. '-*', unpack(fields))
+    rcall('XADD', stream, string.sub(last, 1, string.find(last, '-', 1, true) - 1) .. '-*', unpack(fields, 1, n))
   end
 end
 
