@@ -90,15 +90,25 @@ async function bare(url, autoPipelining, count) {
 	}
 }
 
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// Two processes on a small machine share its cores, so one run swings with the scheduler: each figure is
+// the median of ROUNDS, and each round measures the bar next to what it is compared with.
+const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 5);
+
 async function run() {
 	const { openEngine } = require(dist);
 	const { openRedisStore } = require(join(dist, 'store', 'redis'));
 	const server = await startRedis();
-	const rows = [];
 	let store;
+	let engine;
 	try {
 		store = await openRedisStore({ type: 'redis', url: server.url, keyPrefix: 'ck:' });
-		// 1. The store's redeem script: one EVALSHA per call, codes prepared with perCode 1.
+		// 1. The store's redeem: codes prepared with perCode 1, then redeemed one call each.
 		const redeemAll = async (id, count) => {
 			const { limits, keys } = await prepare(store, id, count);
 			let ok = 0;
@@ -120,45 +130,53 @@ async function run() {
 			return rate;
 		};
 		await redeemAll('warm', 2000);
-		const storeRate = await redeemAll('measured', REDEEMS);
 
-		// 2. The whole engine.redeem (code lookup, campaign rules, then the same script).
-		const engine = await openEngine({ store: { type: 'redis', url: server.url, keyPrefix: 'ck:e:' } });
-		let engineRate;
-		try {
-			await engine.createCampaign({
-				id: 'r',
-				code: { length: 12 },
-				discount: { type: 'percent', value: 10 },
-				limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
-			});
-			const codes = [];
-			for await (const batch of engine.generate({ campaignId: 'r', count: REDEEMS + 2000 })) codes.push(...batch);
-			await throughput(2000, (i) => engine.redeem({ code: codes[REDEEMS + i], customerId: `w${i}` }));
+		// 2. The whole engine.redeem (code lookup, campaign rules, abuse guard, then the same script).
+		engine = await openEngine({ store: { type: 'redis', url: server.url, keyPrefix: 'ck:e:' } });
+		await engine.createCampaign({
+			id: 'r',
+			code: { length: 12 },
+			discount: { type: 'percent', value: 10 },
+			limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
+		});
+		const codes = [];
+		for await (const batch of engine.generate({ campaignId: 'r', count: REDEEMS * ROUNDS + 2000 })) codes.push(...batch);
+		await throughput(2000, (i) => engine.redeem({ code: codes[REDEEMS * ROUNDS + i], customerId: `w${i}` }));
+		const engineRound = async (round) => {
 			let ok = 0;
-			engineRate = await throughput(REDEEMS, async (i) => {
-				const r = await engine.redeem({ code: codes[i], customerId: `c${i}`, orderId: `o${i}`, orderAmount: 50 });
+			const offset = round * REDEEMS;
+			const rate = await throughput(REDEEMS, async (i) => {
+				const r = await engine.redeem({ code: codes[offset + i], customerId: `c${offset + i}`, orderId: `o${offset + i}`, orderAmount: 50 });
 				if (r.ok) ok++;
 			});
 			if (ok !== REDEEMS) throw new Error(`only ${ok} of ${REDEEMS} engine redeems succeeded`);
-			const audit = await engine.audit('r');
-			if (!audit.consistent) throw new Error(`audit after the bench: ${audit.problems.join('; ')}`);
-		} finally {
-			await engine.close();
-		}
+			return rate;
+		};
 
-		const base = Math.max(await bare(server.url, false, REDEEMS), await bare(server.url, true, REDEEMS));
-		for (const [name, value] of [
-			[`store.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA)`, storeRate],
-			[`engine.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA)`, engineRate],
-		]) {
-			rows.push({ name, value, unit: '/s', baseline: base, ratio: value / base, target: '≥ 0.5', met: value / base >= 0.5 });
+		const storeRates = [];
+		const engineRates = [];
+		const bases = [];
+		for (let round = 0; round < ROUNDS; round++) {
+			bases.push(Math.max(await bare(server.url, false, REDEEMS), await bare(server.url, true, REDEEMS)));
+			storeRates.push(await redeemAll(`measured${round}`, REDEEMS));
+			engineRates.push(await engineRound(round));
 		}
+		if (process.env.BENCH_VERBOSE) console.error({ bases, storeRates, engineRates });
+		const audit = await engine.audit('r');
+		if (!audit.consistent) throw new Error(`audit after the bench: ${audit.problems.join('; ')}`);
+
+		return [
+			[`store.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA), median of ${ROUNDS}`, storeRates],
+			[`engine.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA), median of ${ROUNDS}`, engineRates],
+		].map(([name, rates]) => {
+			const ratio = median(rates.map((r, i) => r / bases[i]));
+			return { name, value: median(rates), unit: '/s', baseline: median(bases), ratio, target: '≥ 0.5', met: ratio >= 0.5 };
+		});
 	} finally {
+		await engine?.close();
 		await store?.close();
 		await server.stop();
 	}
-	return rows;
 }
 
 module.exports = run;

@@ -14,16 +14,16 @@ import type { Reply } from './scripts';
 export const MAX_USE_BATCH = 32;
 
 interface Pending {
-	call: string[];
+	call: string;
 	resolve: (outcome: RedeemOutcome) => void;
 	reject: (err: unknown) => void;
 }
 
 type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
 
-/** One call as the redeem script reads it: 19 arguments, then the customer keys (see redeem-11.lua). */
-export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string[] {
-	return [
+/** One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua). */
+export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string {
+	return JSON.stringify([
 		mode,
 		req.idempotency?.key ?? '',
 		req.idempotency?.fingerprint ?? '',
@@ -35,9 +35,8 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string[
 		opt(req.email),
 		opt(req.orderId),
 		...eventHead(req.event),
-		String(req.customerKeys.length),
 		...req.customerKeys,
-	];
+	]);
 }
 
 export class UseBatcher {
@@ -77,7 +76,7 @@ export class UseBatcher {
 		try {
 			replies = await this.runBatch(
 				limits,
-				batch.flatMap((p) => p.call),
+				batch.map((p) => p.call),
 			);
 		} catch (err) {
 			for (const p of batch) p.reject(err);

@@ -25,10 +25,12 @@
     ARGV[3]  limit per code
     ARGV[4]  limit per customer ('' = none)
     ARGV[5]  limit of the campaign ('' = none)
-    ARGV[6..] the calls, one after the other, each as 19 + k arguments:
+    ARGV[6..] one call each, a JSON array of strings:
              mode ('redeem' | 'reserve'), idempotency key, fingerprint ('' = none), now (epoch ms),
              holdUntil ('' for a redemption), unit id, code key, customer id, email, order id ('' = none),
-             the event draft (8 strings, see includes/appendEvent), k, then the k customer keys
+             the event draft (8 strings, see includes/appendEvent), then the customer keys
+             (JSON, not one argument per string: Node packs one string per call faster than ioredis
+             frames twenty, and cjson reads it back about as fast as Redis makes ARGV)
 
   Output: one reply per call, in order:
     {'stale'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
@@ -60,10 +62,8 @@ local total = ARGV[5] ~= '' and tonumber(ARGV[5]) or nil
 local replies = {}
 local campaign = rcall('HMGET', campaignKey, 'v', 'hmax', 'used')
 if campaign[1] ~= ARGV[1] then
-  local p = 6
-  while p <= #ARGV do
+  for i = 6, #ARGV do
     replies[#replies + 1] = {'stale'}
-    p = p + 19 + tonumber(ARGV[p + 18])
   end
   return replies
 end
@@ -103,11 +103,11 @@ end
 -- The stream fields of one event, refilled for each call (n = how many are set).
 local fields = {'i', '', 'at', '', 't', '', 'k', '', 'c', '', 'u', '', 'ch', '', 'n', '1', 'a', '', 'r', '', 'd', ''}
 
-local function useOne(p)
-  local mode, fingerprint, nowArg, holdUntil = ARGV[p], ARGV[p + 2], ARGV[p + 3], ARGV[p + 4]
+local function useOne(a)
+  local mode, fingerprint, nowArg, holdUntil = a[1], a[3], a[4], a[5]
   local now = tonumber(nowArg)
-  local unitId, codeId, customerId, email, orderId = ARGV[p + 5], ARGV[p + 6], ARGV[p + 7], ARGV[p + 8], ARGV[p + 9]
-  local idempotencyKey = idempotencyPrefix .. mode .. ':' .. ARGV[p + 1]
+  local unitId, codeId, customerId, email, orderId = a[6], a[7], a[8], a[9], a[10]
+  local idempotencyKey = idempotencyPrefix .. mode .. ':' .. a[2]
   local prior = checkIdempotency(idempotencyKey, fingerprint)
   if prior then
     return prior
@@ -121,8 +121,8 @@ local function useOne(p)
   end
   -- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
   local anyHold = hmax > now
-  local firstKey, lastKey = p + 19, p + 18 + tonumber(ARGV[p + 18])
-  local at, customer, channel, amount = ARGV[p + 11], ARGV[p + 14], ARGV[p + 15], ARGV[p + 16]
+  local firstKey, lastKey = 19, #a
+  local at, customer, channel, amount = a[12], a[15], a[16], a[17]
 
   local reason
   local n, held
@@ -142,7 +142,7 @@ local function useOne(p)
     end
     if not reason and perCustomer then
       for i = firstKey, lastKey do
-        local key = ARGV[i]
+        local key = a[i]
         local c = tonumber(rcall('HGET', customerUsedKey, key) or '0')
         if anyHold then
           c = c + liveHolds(customerHoldsPrefix .. key, now)
@@ -161,7 +161,7 @@ local function useOne(p)
   end
 
   fields[2], fields[4], fields[8], fields[10], fields[12], fields[14], fields[22] =
-    ARGV[p + 10], at, ARGV[p + 12], '=' .. display, customer, channel, ARGV[p + 17]
+    a[11], at, a[13], '=' .. display, customer, channel, a[18]
   local nFields = 22
   if reason then
     fields[6], fields[18], fields[20] = 'rejected', '', reason
@@ -172,7 +172,7 @@ local function useOne(p)
 
   -- what commit, release and rollback need of the unit, in one field: code key, code, customer, order id,
   -- amount, channel, then the customer keys
-  local unit = cjson.encode({codeId, display, customer, orderId, amount, channel, unpack(ARGV, firstKey, lastKey)})
+  local unit = cjson.encode({codeId, display, customer, orderId, amount, channel, unpack(a, firstKey, lastKey)})
   fields[18], fields[20] = amount, ''
   if orderId ~= '' then
     fields[23], fields[24] = 'o', orderId
@@ -190,7 +190,7 @@ local function useOne(p)
     rcall('ZADD', campaignHoldsKey, holdUntil, unitId)
     rcall('ZREMRANGEBYSCORE', campaignHoldsKey, '-inf', stale)
     for i = firstKey, lastKey do
-      local holds = customerHoldsPrefix .. ARGV[i]
+      local holds = customerHoldsPrefix .. a[i]
       rcall('ZADD', holds, holdUntil, unitId)
       rcall('ZREMRANGEBYSCORE', holds, '-inf', stale)
     end
@@ -207,7 +207,7 @@ local function useOne(p)
     holdUntil = ''
     n = rcall('HINCRBY', codeKey, 'n', 1)
     for i = firstKey, lastKey do
-      rcall('HINCRBY', customerUsedKey, ARGV[i], 1)
+      rcall('HINCRBY', customerUsedKey, a[i], 1)
     end
     used = used + 1
     rcall('HSET', unitKey, 's', 'standing', 'u', unit)
@@ -219,14 +219,12 @@ local function useOne(p)
     {status, unitId, nowArg, holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
 end
 
-local p = 6
-while p <= #ARGV do
-  local ok, reply = pcall(useOne, p)
+for i = 6, #ARGV do
+  local ok, reply = pcall(useOne, cjson.decode(ARGV[i]))
   if not ok then
     reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
   end
   replies[#replies + 1] = reply
-  p = p + 19 + tonumber(ARGV[p + 18])
 end
 
 if used ~= usedBefore then
