@@ -463,6 +463,35 @@ describe('Redis store', () => {
 		}
 	});
 
+	it('reads the blocks asked for in one tick with one MGET, each caller getting the latest live end of its own keys', async () => {
+		const store = await open();
+		const raw = new Redis(url());
+		try {
+			const now = T0;
+			await raw.set(store.keys.abuse('id:late').blockedUntil, String(now + 5000));
+			await raw.set(store.keys.abuse('id:later').blockedUntil, String(now + 9000));
+			await raw.set(store.keys.abuse('id:over').blockedUntil, String(now - 1));
+			const calls = async () => {
+				const stats = await raw.info('commandstats');
+				const count = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+				return { mget: count('mget'), get: count('get') };
+			};
+			await store.blockedUntil(['id:none'], now);
+			const before = await calls();
+			const answers = await Promise.all([
+				store.blockedUntil(['id:none'], now),
+				store.blockedUntil(['id:late'], now),
+				store.blockedUntil(['id:none', 'id:later', 'id:late'], now),
+				store.blockedUntil(['id:over'], now),
+				store.blockedUntil(['id:late'], now + 5000),
+			]);
+			expect(answers).toEqual([null, now + 5000, now + 9000, null, null]);
+			expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get });
+		} finally {
+			raw.disconnect();
+		}
+	});
+
 	it('appends an event id only once', async () => {
 		const store = await open();
 		const event: LedgerEvent = {

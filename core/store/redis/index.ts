@@ -44,6 +44,7 @@ import {
 	type Cursor,
 } from './codec';
 import { UseBatcher } from './batcher';
+import { BlockReader } from './blocks';
 import { StoreKeys } from './keys';
 import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './scripts';
 
@@ -109,6 +110,11 @@ export class RedisStore implements CouponStore {
 	/** Campaigns whose stream is known to be listed in `keys.streams`. */
 	private readonly listedStreams = new Set<string>();
 	private readonly uses = new UseBatcher((limits, calls) => this.runUses(limits, calls));
+	// Each key's block lives in the key's own slot: a cluster reads them one GET each.
+	private readonly blocks = new BlockReader((keys) => {
+		const names = keys.map((k) => this.keys.abuse(k).blockedUntil);
+		return this.client.isCluster ? Promise.all(names.map((name) => this.client.get(name))) : this.client.mget(names);
+	});
 
 	constructor(
 		clients: Client[],
@@ -517,15 +523,7 @@ export class RedisStore implements CouponStore {
 	}
 
 	blockedUntil(keys: string[], now: number): Promise<number | null> {
-		return this.run(async () => {
-			const ends = await Promise.all(keys.map((k) => this.client.get(this.keys.abuse(k).blockedUntil)));
-			let latest: number | null = null;
-			for (const end of ends) {
-				const until = Number(end ?? 0);
-				if (until > now && (latest === null || until > latest)) latest = until;
-			}
-			return latest;
-		});
+		return this.run(() => this.blocks.until(keys, now));
 	}
 
 	// ---------- ledger reads ----------
