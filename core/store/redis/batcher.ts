@@ -3,7 +3,7 @@
 // decided after the calls queued before it.
 import { StoreError } from '../../errors';
 import type { LimitSnapshot, RedeemOutcome, RedeemRequest } from '../types';
-import { eventHead, opt, replyOutcome } from './codec';
+import { eventHead, opt, replyOutcome, storedCode } from './codec';
 import type { Reply } from './scripts';
 
 /**
@@ -15,6 +15,8 @@ export const MAX_USE_BATCH = 32;
 
 interface Pending {
 	call: string;
+	req: RedeemRequest;
+	mode: 'redeem' | 'reserve';
 	resolve: (outcome: RedeemOutcome) => void;
 	reject: (err: unknown) => void;
 }
@@ -39,6 +41,19 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string 
 	]);
 }
 
+/** A fresh `redeemed` / `reserved` reply: the script answers what only it knows, the call gives the rest. */
+function usedOutcome(p: Pending, reply: string[], campaignId: string): RedeemOutcome {
+	const [status, codeJson, redemptions, reserved] = reply;
+	const holdUntil = p.mode === 'reserve' ? (p.req.holdUntil ?? p.req.now) : null;
+	return {
+		status: status as 'redeemed' | 'reserved',
+		unitId: p.req.unitId,
+		code: storedCode(campaignId, p.req.codeKey, codeJson, '', redemptions, reserved),
+		at: p.req.now,
+		holdUntil,
+	};
+}
+
 export class UseBatcher {
 	private groups = new Map<string, { limits: LimitSnapshot; pending: Pending[] }>();
 	private scheduled = false;
@@ -54,7 +69,7 @@ export class UseBatcher {
 				group = { limits: req.limits, pending: [] };
 				this.groups.set(id, group);
 			}
-			group.pending.push({ call, resolve, reject });
+			group.pending.push({ call, req, mode, resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(() => this.flush());
@@ -88,7 +103,7 @@ export class UseBatcher {
 			else if (reply[0] === 'error') p.reject(new StoreError(`the Redis store failed: ${reply[1]}`, false));
 			else {
 				try {
-					p.resolve(replyOutcome<RedeemOutcome>(reply, limits.campaignId));
+					p.resolve(reply[0] === 'redeemed' || reply[0] === 'reserved' ? usedOutcome(p, reply, limits.campaignId) : replyOutcome<RedeemOutcome>(reply, limits.campaignId));
 				} catch (err) {
 					p.reject(err);
 				}

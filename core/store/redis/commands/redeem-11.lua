@@ -35,7 +35,8 @@
   Output: one reply per call, in order:
     {'stale'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
     {'rejected', reason}
-    {'redeemed' | 'reserved', unitId, at, holdUntil, codeKey, codeJson, voidedAt, redemptions, reserved}
+    {'redeemed' | 'reserved', codeJson, redemptions, reserved}  (the caller knows the unit id, time,
+      holdUntil and code key it sent; the idempotency record keeps the whole tuple of includes/idempotency)
     {'error', message}  (that call failed; the others stand)
 ]]
 local rcall = redis.call
@@ -215,8 +216,11 @@ local function useOne(a)
   fields[6] = status
   addLedgerEntry(ledger.events, fields, idPrefix, nFields)
   count(status, channel, tonumber(at), amount)
-  return storeOutcome(idempotencyKey, fingerprint, ttl,
-    {status, unitId, nowArg, holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
+  n, held = tostring(n), tostring(held)
+  if fingerprint ~= '' then
+    storeOutcome(idempotencyKey, fingerprint, ttl, {status, unitId, nowArg, holdUntil, codeId, code[7], '', n, held})
+  end
+  return {status, code[7], n, held}
 end
 
 for i = 6, #ARGV do
