@@ -378,20 +378,17 @@ export class RedisStore implements CouponStore {
 	// ---------- redeem / reserve ----------
 
 	private use(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
-		const checkBlocks = req.abuseKeys !== undefined && req.abuseKeys.length > 0;
-		if (!checkBlocks && !this.closed && this.client.status === 'ready' && !this.client.isCluster) {
-			// what `run` does, without its two awaits: this path carries every redeem of a busy process
-			return this.uses.add(mode, req).then(
-				(outcome) => this.used(req, outcome),
-				(err: unknown) => {
-					throw this.errors.wrap(err);
-				},
-			);
-		}
-		return this.run(async () => {
-			// Blocks are kept outside the campaign's hash slot, so they cannot be read inside its script.
-			if (checkBlocks && (await this.blockedUntil(req.abuseKeys ?? [], req.now)) !== null) return { status: 'blocked' };
-			return this.used(req, await this.uses.add(mode, req));
+		const abuseKeys = req.abuseKeys ?? [];
+		const useNow = (): Promise<RedeemOutcome> => this.uses.add(mode, req).then((outcome) => this.used(req, outcome));
+		// Blocks are kept outside the campaign's hash slot, so they cannot be read inside its script.
+		const checked = (): Promise<RedeemOutcome> =>
+			abuseKeys.length === 0
+				? useNow()
+				: this.blocks.until(abuseKeys, req.now).then((until) => (until === null ? useNow() : { status: 'blocked' as const }));
+		if (this.closed || this.client.status !== 'ready' || this.client.isCluster) return this.run(checked);
+		// what `run` does, without its awaits: this path carries every redeem of a busy process
+		return checked().catch((err: unknown) => {
+			throw this.errors.wrap(err);
 		});
 	}
 

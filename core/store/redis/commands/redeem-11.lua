@@ -108,7 +108,7 @@ local function useOne(a)
   local mode, fingerprint, nowArg, holdUntil = a[1], a[3], a[4], a[5]
   local now = tonumber(nowArg)
   local unitId, codeId, customerId, email, orderId = a[6], a[7], a[8], a[9], a[10]
-  local idempotencyKey = idempotencyPrefix .. mode .. ':' .. a[2]
+  local idempotencyKey = fingerprint ~= '' and (idempotencyPrefix .. mode .. ':' .. a[2]) or ''
   local prior = checkIdempotency(idempotencyKey, fingerprint)
   if prior then
     return prior
