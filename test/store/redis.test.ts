@@ -492,6 +492,55 @@ describe('Redis store', () => {
 		}
 	});
 
+	it('keeps each unit as a field of its campaign, and still finishes units kept one hash each', async () => {
+		const store = await open();
+		const c = campaign('units', 1, { perCode: 5, total: null });
+		const slot = store.keys.slot(c.id);
+		const draftOf = (n: number): EventDraft => ({
+			id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
+		});
+		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+		await store.insertGenerated({
+			limits: limitsOf(c),
+			codes: [{ key: 'UNITS', code: 'UNITS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+			now: T0,
+			event: draftOf(1),
+		});
+		const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
+		const raw = new Redis(url());
+		try {
+			for (const n of [1, 2]) expect(await store.redeem({ ...use, unitId: `${c.id}~r${n}`, event: draftOf(10 + n) })).toMatchObject({ status: 'redeemed' });
+			expect(await store.reserve({ ...use, unitId: `${c.id}~h1`, holdUntil: T0 + HOUR, event: draftOf(13) })).toMatchObject({ status: 'reserved' });
+			// no key per unit: the three live in the campaign's units hash
+			expect(await raw.keys(`${slot.unitPrefix}*`)).toEqual([]);
+			expect((await raw.hkeys(slot.units)).sort()).toEqual([`${c.id}~h1`, `${c.id}~r1`, `${c.id}~r2`]);
+			expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')).toEqual(['standing', '', '', 'UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']);
+
+			// r2 and h1 as units were kept before the units hash: one hash each
+			for (const [id, fields] of [
+				[`${c.id}~r2`, { s: 'standing' }],
+				[`${c.id}~h1`, { s: 'held', r: '1', h: String(T0 + HOUR) }],
+			] as const) {
+				await raw.hdel(slot.units, id);
+				await raw.hset(slot.unit(id), { ...fields, u: JSON.stringify(['UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']) });
+			}
+			const finish = (id: string, n: number) => ({ unitId: `${c.id}~${id}`, now: T0 + MIN, event: draftOf(n) });
+			expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 2, codeRedemptions: 2, redeemedCounter: 2 });
+			expect(await store.rollback(finish('r2', 20))).toMatchObject({ status: 'done', codeKey: 'UNITS', orderId: 'o-1', amount: 20 });
+			expect(await raw.hget(slot.unit(`${c.id}~r2`), 's')).toBe('rolled_back');
+			expect(await store.rollback(finish('r2', 21))).toEqual({ status: 'rejected', reason: 'ALREADY_FINISHED' });
+			expect(await store.commit(finish('h1', 22))).toMatchObject({ status: 'done', codeKey: 'UNITS' });
+			expect(await raw.hgetall(slot.unit(`${c.id}~h1`))).toMatchObject({ s: 'standing', r: '1' });
+			expect(await raw.hexists(slot.unit(`${c.id}~h1`), 'h')).toBe(0);
+			// and a unit of the units hash: rolled back in place
+			expect(await store.rollback(finish('r1', 23))).toMatchObject({ status: 'done' });
+			expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')[0]).toBe('rolled_back');
+			expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 1, codeRedemptions: 1, redeemedCounter: 1, ledgerRedeemed: 1 });
+		} finally {
+			raw.disconnect();
+		}
+	});
+
 	it('appends an event id only once', async () => {
 		const store = await open();
 		const event: LedgerEvent = {
@@ -656,7 +705,7 @@ describe('Redis store', () => {
 				names.add(args[1]);
 			}
 			// the plain commands are single-key (reads, index claims, set members)
-			for (const args of others) expect(['get', 'set', 'del', 'exists', 'hget', 'hmget', 'hgetall', 'sadd', 'smembers', 'xrange', 'zrangebyscore', 'zrevrange', 'scan']).toContain(args[0].toLowerCase());
+			for (const args of others) expect(['get', 'set', 'del', 'exists', 'hget', 'hmget', 'hgetall', 'hscan', 'sadd', 'smembers', 'xrange', 'zrangebyscore', 'zrevrange', 'scan']).toContain(args[0].toLowerCase());
 			expect(names.size).toBeGreaterThanOrEqual(loadScripts().length);
 		});
 

@@ -734,7 +734,7 @@ export class RedisStore implements CouponStore {
 		}
 	}
 
-	/** Counts from independent sources: code hashes and unit hashes found by SCAN, the ledger read in full. */
+	/** Counts from independent sources: code hashes found by SCAN, the units hash, the ledger read in full. */
 	audit(campaignId: string): Promise<AuditCounts> {
 		const slot = this.keys.slot(campaignId);
 		return this.run(async () => {
@@ -747,6 +747,13 @@ export class RedisStore implements CouponStore {
 				for (const n of counts) codeRedemptions += Number(n ?? 0);
 			});
 			let standingRedemptions = 0;
+			let cursor = '0';
+			do {
+				const [next, flat] = await this.client.hscan(slot.units, cursor, 'COUNT', 1000);
+				for (let i = 1; i < flat.length; i += 2) if ((JSON.parse(flat[i]) as string[])[0] === 'standing') standingRedemptions++;
+				cursor = next;
+			} while (cursor !== '0');
+			// units kept one hash each, as before the units hash
 			await this.scan(`${globEscape(slot.unitPrefix)}*`, async (keys) => {
 				const states = await Promise.all(keys.map((k) => this.client.hget(k, 's')));
 				for (const state of states) if (state === 'standing') standingRedemptions++;

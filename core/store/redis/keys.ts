@@ -23,6 +23,9 @@ export class SlotKeys {
 	readonly campaignHolds: string;
 	/** Hash customerKey → redemptions that stand. */
 	readonly customerUsed: string;
+	/** Hash unitId → unit (see commands/includes/unit.lua). */
+	readonly units: string;
+	/** `unitPrefix + unitId`: hash of one unit, as units were kept before `units`; read, never written. */
 	readonly unitPrefix: string;
 	readonly idempotencyPrefix: string;
 	/** Stream of ledger events, one entry per event. */
@@ -43,6 +46,7 @@ export class SlotKeys {
 		this.customerHoldsPrefix = `${base}:holds:cust:`;
 		this.campaignHolds = `${base}:holds`;
 		this.customerUsed = `${base}:custUsed`;
+		this.units = `${base}:units`;
 		this.unitPrefix = `${base}:unit:`;
 		this.idempotencyPrefix = `${base}:idem:`;
 		this.events = `${base}:events`;

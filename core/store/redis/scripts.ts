@@ -174,7 +174,7 @@ export class Scripts {
 			slot.campaignHolds,
 			slot.customerUsed,
 			slot.customerHoldsPrefix,
-			slot.unitPrefix,
+			slot.units,
 			slot.idempotencyPrefix,
 			...Scripts.stream(slot),
 			a.version,
@@ -200,6 +200,7 @@ export class Scripts {
 	): Promise<Reply> {
 		return this.fns.finishUnit(
 			slot.campaign,
+			slot.units,
 			slot.unit(a.unitId),
 			slot.idempotency(a.op, a.idempotencyKey),
 			slot.codePrefix,

@@ -14,7 +14,7 @@
     KEYS[4]  holds of the campaign
     KEYS[5]  customer usage hash (customerKey -> redemptions that stand)
     KEYS[6]  prefix of the holds of one customer key
-    KEYS[7]  prefix of the unit hashes
+    KEYS[7]  units of the campaign (hash unitId -> unit, see includes/unit)
     KEYS[8]  prefix of the idempotency records
     KEYS[9]  ledger stream
     KEYS[10] prefix of the stats hashes
@@ -44,6 +44,7 @@ local rcall = redis.call
 --- @include "includes/idempotency"
 --- @include "includes/appendEvent"
 --- @include "includes/liveHolds"
+--- @include "includes/unit"
 
 local campaignKey = KEYS[1]
 local codePrefix = KEYS[2]
@@ -51,7 +52,7 @@ local codeHoldsPrefix = KEYS[3]
 local campaignHoldsKey = KEYS[4]
 local customerUsedKey = KEYS[5]
 local customerHoldsPrefix = KEYS[6]
-local unitPrefix = KEYS[7]
+local unitsKey = KEYS[7]
 local idempotencyPrefix = KEYS[8]
 local ledger = {events = KEYS[9], statsPrefix = KEYS[10], statDays = KEYS[11]}
 
@@ -171,15 +172,11 @@ local function useOne(a)
     return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
   end
 
-  -- what commit, release and rollback need of the unit, in one field: code key, code, customer, order id,
-  -- amount, channel, then the customer keys
-  local unit = cjson.encode({codeId, display, customer, orderId, amount, channel, unpack(a, firstKey, lastKey)})
   fields[18], fields[20] = amount, ''
   if orderId ~= '' then
     fields[23], fields[24] = 'o', orderId
     nFields = 24
   end
-  local unitKey = unitPrefix .. unitId
   local status
   if mode == 'reserve' then
     status = 'reserved'
@@ -200,7 +197,7 @@ local function useOne(a)
       rcall('HSET', campaignKey, 'hmax', holdUntil)
     end
     held = liveHolds(codeHoldsKey, now)
-    rcall('HSET', unitKey, 's', 'held', 'r', '1', 'h', holdUntil, 'u', unit)
+    rcall('HSET', unitsKey, unitId, packUnit('held', '1', holdUntil, a, display, firstKey, lastKey))
     fields[nFields + 1], fields[nFields + 2] = 'h', holdUntil
     nFields = nFields + 2
   else
@@ -211,7 +208,7 @@ local function useOne(a)
       rcall('HINCRBY', customerUsedKey, a[i], 1)
     end
     used = used + 1
-    rcall('HSET', unitKey, 's', 'standing', 'u', unit)
+    rcall('HSET', unitsKey, unitId, packUnit('standing', '', '', a, display, firstKey, lastKey))
   end
   fields[6] = status
   addLedgerEntry(ledger.events, fields, idPrefix, nFields)

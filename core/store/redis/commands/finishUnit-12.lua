@@ -4,16 +4,19 @@
 
   Input:
     KEYS[1]  campaign hash
-    KEYS[2]  unit hash (s = state, r = '1' for a reservation, h = holdUntil, u = what redeem packed)
-    KEYS[3]  idempotency record
-    KEYS[4]  prefix of the code hashes
-    KEYS[5]  prefix of the holds of one code
-    KEYS[6]  holds of the campaign
-    KEYS[7]  customer usage hash
-    KEYS[8]  prefix of the holds of one customer key
-    KEYS[9]  ledger stream
-    KEYS[10] prefix of the stats hashes
-    KEYS[11] stats days
+    KEYS[2]  units of the campaign (see includes/unit)
+    KEYS[3]  the unit's own hash, as units were kept before the units hash (s = state, r = '1' for a
+             reservation, h = holdUntil, u = JSON: code key, code, customer, order id, amount, channel,
+             customer keys); read only when the units hash lacks the unit
+    KEYS[4]  idempotency record
+    KEYS[5]  prefix of the code hashes
+    KEYS[6]  prefix of the holds of one code
+    KEYS[7]  holds of the campaign
+    KEYS[8]  customer usage hash
+    KEYS[9]  prefix of the holds of one customer key
+    KEYS[10] ledger stream
+    KEYS[11] prefix of the stats hashes
+    KEYS[12] stats days
 
     ARGV[1]  'commit' | 'release' | 'rollback'
     ARGV[2]  idempotency fingerprint ('' = none)
@@ -33,14 +36,15 @@ local rcall = redis.call
 --- @include "includes/appendEvent"
 
 local campaignKey = KEYS[1]
-local unitKey = KEYS[2]
-local idempotencyKey = KEYS[3]
-local codePrefix = KEYS[4]
-local codeHoldsPrefix = KEYS[5]
-local campaignHoldsKey = KEYS[6]
-local customerUsedKey = KEYS[7]
-local customerHoldsPrefix = KEYS[8]
-local ledger = {events = KEYS[9], statsPrefix = KEYS[10], statDays = KEYS[11]}
+local unitsKey = KEYS[2]
+local legacyUnitKey = KEYS[3]
+local idempotencyKey = KEYS[4]
+local codePrefix = KEYS[5]
+local codeHoldsPrefix = KEYS[6]
+local campaignHoldsKey = KEYS[7]
+local customerUsedKey = KEYS[8]
+local customerHoldsPrefix = KEYS[9]
+local ledger = {events = KEYS[10], statsPrefix = KEYS[11], statDays = KEYS[12]}
 
 local op = ARGV[1]
 local fingerprint = ARGV[2]
@@ -57,8 +61,34 @@ local function reject(reason)
   return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
 end
 
-local unit = rcall('HMGET', unitKey, 's', 'r', 'h', 'u')
-local state, wasReserved, holdUntil = unit[1], unit[2], unit[3]
+-- state, '1' if it began as a reservation, holdUntil (false when none), then what redeem packed
+local record = rcall('HGET', unitsKey, unitId)
+local unit, state, wasReserved, holdUntil, packed
+if record then
+  unit = cjson.decode(record)
+  state, wasReserved, holdUntil = unit[1], unit[2], unit[3] ~= '' and unit[3]
+  packed = {unpack(unit, 4)}
+else
+  local legacy = rcall('HMGET', legacyUnitKey, 's', 'r', 'h', 'u')
+  state, wasReserved, holdUntil = legacy[1], legacy[2], legacy[3]
+  packed = legacy[4] and cjson.decode(legacy[4])
+end
+
+-- Records the unit's new state; a unit that stands or is gone holds nothing any more.
+local function setState(newState)
+  if unit then
+    unit[1] = newState
+    if newState == 'standing' then
+      unit[3] = ''
+    end
+    rcall('HSET', unitsKey, unitId, cjson.encode(unit))
+  else
+    rcall('HSET', legacyUnitKey, 's', newState)
+    if newState == 'standing' then
+      rcall('HDEL', legacyUnitKey, 'h')
+    end
+  end
+end
 if op == 'rollback' then
   -- a unit is a redemption once it stands (redeemed, or a committed reservation)
   if state ~= 'standing' and state ~= 'rolled_back' then
@@ -76,7 +106,6 @@ else
   end
 end
 
-local packed = cjson.decode(unit[4])
 local codeKeyOfUnit, display, customer, orderId, amount, channel = packed[1], packed[2], packed[3], packed[4], packed[5], packed[6]
 local customerKeys = {}
 for i = 7, #packed do
@@ -106,7 +135,7 @@ local function dropHolds()
 end
 
 local function released(lapsed)
-  rcall('HSET', unitKey, 's', 'released')
+  setState('released')
   event.type = 'released'
   if lapsed then
     event.extra[#event.extra + 1] = 'l'
@@ -122,8 +151,7 @@ if op == 'commit' then
     released(true)
     return reject('RESERVATION_EXPIRED')
   end
-  rcall('HSET', unitKey, 's', 'standing')
-  rcall('HDEL', unitKey, 'h')
+  setState('standing')
   count(1)
   event.type = 'redeemed'
   event.amount = amount
@@ -132,7 +160,7 @@ elseif op == 'release' then
   dropHolds()
   released(lapsed)
 else
-  rcall('HSET', unitKey, 's', 'rolled_back')
+  setState('rolled_back')
   count(-1)
   event.amount = ''
   if amount ~= '' then
