@@ -541,6 +541,52 @@ describe('Redis store', () => {
 		}
 	});
 
+	it('checks the blocks of a redeem inside its script on a single Redis: a blocked call writes nothing, the rest of its run goes on', async () => {
+		const store = await open();
+		const c = campaign('blocks', 1, { perCode: 5, total: null });
+		const draftOf = (n: number): EventDraft => ({
+			id: `blk-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'BLKS', customerId: `c${n}`, channel: null, amount: null, data: {},
+		});
+		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+		await store.insertGenerated({
+			limits: limitsOf(c),
+			codes: [{ key: 'BLKS', code: 'BLKS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+			now: T0,
+			event: draftOf(1),
+		});
+		const raw = new Redis(url());
+		try {
+			await raw.set(store.keys.abuse('id:mallory').blockedUntil, String(T0 + HOUR));
+			await raw.set(store.keys.abuse('id:over').blockedUntil, String(T0 - 1));
+			const redeem = (n: number, abuseKeys: string[]) =>
+				store.redeem({
+					limits: limitsOf(c), codeKey: 'BLKS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n), abuseKeys,
+				});
+			for (let i = 0; i < 3; i++) await redeem(2 + i, []);
+			const stats = async () => {
+				const text = await raw.info('commandstats');
+				const count = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
+				return { evalsha: count('evalsha'), get: count('get'), mget: count('mget') };
+			};
+			const before = await stats();
+			const answers = await Promise.all([redeem(10, ['id:ann']), redeem(11, ['id:ann', 'id:mallory']), redeem(12, ['id:over'])]);
+			expect(answers.map((a) => a.status)).toEqual(['redeemed', 'blocked', 'redeemed']);
+			// one script run; its GETs are the script's own (one per abuse key, up to the live block); no MGET
+			expect(await stats()).toEqual({ evalsha: before.evalsha + 1, get: before.get + 4, mget: before.mget });
+			const events = (await store.events({ limit: 100, campaignId: c.id })).events.map((e) => e.id);
+			expect(events).toContain('blk-10');
+			expect(events).not.toContain('blk-11');
+			expect(await raw.hexists(store.keys.slot(c.id).units, `${c.id}~u11`)).toBe(0);
+			expect(await store.usage({ campaignId: c.id, codeKey: 'BLKS', customerKeys: ['id:c11'], now: T0 })).toMatchObject({
+				code: { redemptions: 5 },
+				customerUsed: 0,
+			});
+		} finally {
+			raw.disconnect();
+		}
+	});
+
 	it('appends an event id only once', async () => {
 		const store = await open();
 		const event: LedgerEvent = {

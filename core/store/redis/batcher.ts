@@ -23,8 +23,11 @@ interface Pending {
 
 type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
 
-/** One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua). */
-export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string {
+/**
+ * One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua). `blockKeys` are
+ * the Redis keys of the caller's blocks, for the script to read (none where the caller read them).
+ */
+export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): string {
 	return JSON.stringify([
 		mode,
 		req.idempotency?.key ?? '',
@@ -37,6 +40,8 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest): string 
 		opt(req.email),
 		opt(req.orderId),
 		...eventHead(req.event),
+		String(blockKeys.length),
+		...blockKeys,
 		...req.customerKeys,
 	]);
 }
@@ -60,8 +65,8 @@ export class UseBatcher {
 
 	constructor(private readonly runBatch: RunBatch) {}
 
-	add(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
-		const call = packUse(mode, req);
+	add(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): Promise<RedeemOutcome> {
+		const call = packUse(mode, req, blockKeys);
 		return new Promise<RedeemOutcome>((resolve, reject) => {
 			const id = `${req.limits.campaignVersion}:${req.limits.campaignId}`;
 			let group = this.groups.get(id);

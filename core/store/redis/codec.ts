@@ -173,6 +173,7 @@ export function outcomeOf(t: string[], campaignId: string): Outcome {
 		case 'stale':
 		case 'conflict':
 		case 'missing':
+		case 'blocked':
 			return { status: t[0] };
 		default:
 			throw new StoreError(`the Redis store answered an unknown outcome "${t[0]}"`, false);

@@ -379,15 +379,21 @@ export class RedisStore implements CouponStore {
 
 	private use(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
 		const abuseKeys = req.abuseKeys ?? [];
-		const useNow = (): Promise<RedeemOutcome> => this.uses.add(mode, req).then((outcome) => this.used(req, outcome));
-		// Blocks are kept outside the campaign's hash slot, so they cannot be read inside its script.
-		const checked = (): Promise<RedeemOutcome> =>
-			abuseKeys.length === 0
-				? useNow()
-				: this.blocks.until(abuseKeys, req.now).then((until) => (until === null ? useNow() : { status: 'blocked' as const }));
-		if (this.closed || this.client.status !== 'ready' || this.client.isCluster) return this.run(checked);
+		const useNow = (blockKeys: string[]): Promise<RedeemOutcome> =>
+			this.uses.add(mode, req, blockKeys).then((outcome) => this.used(req, outcome));
+		if (this.client.isCluster) {
+			// A block lives in its abuse key's own slot, out of the script's reach: read it first.
+			return this.run(() =>
+				abuseKeys.length === 0
+					? useNow([])
+					: this.blocks.until(abuseKeys, req.now).then((until) => (until === null ? useNow([]) : { status: 'blocked' as const })),
+			);
+		}
+		// One Redis holds every key: the script reads the blocks itself, in the same step as the redeem.
+		const blockKeys = abuseKeys.map((k) => this.keys.abuse(k).blockedUntil);
+		if (this.closed || this.client.status !== 'ready') return this.run(() => useNow(blockKeys));
 		// what `run` does, without its awaits: this path carries every redeem of a busy process
-		return checked().catch((err: unknown) => {
+		return useNow(blockKeys).catch((err: unknown) => {
 			throw this.errors.wrap(err);
 		});
 	}

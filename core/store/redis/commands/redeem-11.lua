@@ -28,12 +28,14 @@
     ARGV[6..] one call each, a JSON array of strings:
              mode ('redeem' | 'reserve'), idempotency key, fingerprint ('' = none), now (epoch ms),
              holdUntil ('' for a redemption), unit id, code key, customer id, email, order id ('' = none),
-             the event draft (8 strings, see includes/appendEvent), then the customer keys
+             the event draft (8 strings, see includes/appendEvent), k, k block keys (the caller's
+             abuse-key blocks, where one Redis holds every key; on a cluster they live in other slots
+             and the caller reads them before, k = 0), then the customer keys
              (JSON, not one argument per string: Node packs one string per call faster than ioredis
              frames twenty, and cjson reads it back about as fast as Redis makes ARGV)
 
   Output: one reply per call, in order:
-    {'stale'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
+    {'stale'} | {'blocked'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
     {'rejected', reason}
     {'redeemed' | 'reserved', codeJson, redemptions, reserved}  (the caller knows the unit id, time,
       holdUntil and code key it sent; the idempotency record keeps the whole tuple of includes/idempotency)
@@ -109,6 +111,13 @@ local function useOne(a)
   local mode, fingerprint, nowArg, holdUntil = a[1], a[3], a[4], a[5]
   local now = tonumber(nowArg)
   local unitId, codeId, customerId, email, orderId = a[6], a[7], a[8], a[9], a[10]
+  local blocks = tonumber(a[19])
+  for i = 20, 19 + blocks do
+    local untilMs = rcall('GET', a[i])
+    if untilMs and tonumber(untilMs) > now then
+      return {'blocked'}
+    end
+  end
   local idempotencyKey = fingerprint ~= '' and (idempotencyPrefix .. mode .. ':' .. a[2]) or ''
   local prior = checkIdempotency(idempotencyKey, fingerprint)
   if prior then
@@ -123,7 +132,7 @@ local function useOne(a)
   end
   -- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
   local anyHold = hmax > now
-  local firstKey, lastKey = 19, #a
+  local firstKey, lastKey = 20 + blocks, #a
   local at, customer, channel, amount = a[12], a[15], a[16], a[17]
 
   local reason
