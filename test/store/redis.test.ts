@@ -59,6 +59,23 @@ function campaign(id: string, version: number, limits: Partial<Campaign['limits'
 
 const limitsOf = (c: Campaign): LimitSnapshot => ({ campaignId: c.id, campaignVersion: c.version, ...c.limits });
 
+/** Stores campaign `c` with one plain code `key`; `draftOf(0)` and `draftOf(1)` give the two events. */
+async function seedOneCode(store: CouponStore, c: Campaign, key: string, draftOf: (n: number) => EventDraft): Promise<void> {
+	await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+	await store.insertGenerated({
+		limits: limitsOf(c),
+		codes: [{ key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+		now: T0,
+		event: draftOf(1),
+	});
+}
+
+/** How often Redis has run each command so far, scripts' own calls included (INFO commandstats). */
+async function commandCalls(raw: Redis, ...commands: string[]): Promise<Record<string, number>> {
+	const text = await raw.info('commandstats');
+	return Object.fromEntries(commands.map((cmd) => [cmd, Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(text)?.[1] ?? 0)]));
+}
+
 /**
  * Drives every store operation through a fixed story and logs each answer. Ids are deterministic, so two
  * stores given the same story must log the same thing.
@@ -383,7 +400,7 @@ describe('Redis store', () => {
 		const raw = new Redis(url());
 		try {
 			await raw.set(store.keys.slot(c.id).code('CCCC'), 'not a hash');
-			const scriptCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
+			const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
 			const redeem = (n: number, codeKey: string, limits = limitsOf(c)) =>
 				store.redeem({
 					limits, codeKey, customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
@@ -430,16 +447,10 @@ describe('Redis store', () => {
 		const draftOf = (n: number): EventDraft => ({
 			id: `run-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'RUNS', customerId: `c${n}`, channel: null, amount: null, data: {},
 		});
-		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
-		await store.insertGenerated({
-			limits: limitsOf(c),
-			codes: [{ key: 'RUNS', code: 'RUNS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
-			now: T0,
-			event: draftOf(1),
-		});
+		await seedOneCode(store, c, 'RUNS', draftOf);
 		const raw = new Redis(url());
 		try {
-			const scriptCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
+			const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
 			const redeem = (n: number) =>
 				store.redeem({
 					limits: limitsOf(c), codeKey: 'RUNS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
@@ -471,11 +482,7 @@ describe('Redis store', () => {
 			await raw.set(store.keys.abuse('id:late').blockedUntil, String(now + 5000));
 			await raw.set(store.keys.abuse('id:later').blockedUntil, String(now + 9000));
 			await raw.set(store.keys.abuse('id:over').blockedUntil, String(now - 1));
-			const calls = async () => {
-				const stats = await raw.info('commandstats');
-				const count = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-				return { mget: count('mget'), get: count('get') };
-			};
+			const calls = () => commandCalls(raw, 'mget', 'get');
 			await store.blockedUntil(['id:none'], now);
 			const before = await calls();
 			const answers = await Promise.all([
@@ -499,13 +506,7 @@ describe('Redis store', () => {
 		const draftOf = (n: number): EventDraft => ({
 			id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
 		});
-		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
-		await store.insertGenerated({
-			limits: limitsOf(c),
-			codes: [{ key: 'UNITS', code: 'UNITS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
-			now: T0,
-			event: draftOf(1),
-		});
+		await seedOneCode(store, c, 'UNITS', draftOf);
 		const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
 		const raw = new Redis(url());
 		try {
@@ -547,13 +548,7 @@ describe('Redis store', () => {
 		const draftOf = (n: number): EventDraft => ({
 			id: `blk-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'BLKS', customerId: `c${n}`, channel: null, amount: null, data: {},
 		});
-		await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
-		await store.insertGenerated({
-			limits: limitsOf(c),
-			codes: [{ key: 'BLKS', code: 'BLKS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
-			now: T0,
-			event: draftOf(1),
-		});
+		await seedOneCode(store, c, 'BLKS', draftOf);
 		const raw = new Redis(url());
 		try {
 			await raw.set(store.keys.abuse('id:mallory').blockedUntil, String(T0 + HOUR));
@@ -564,11 +559,7 @@ describe('Redis store', () => {
 					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n), abuseKeys,
 				});
 			for (let i = 0; i < 3; i++) await redeem(2 + i, []);
-			const stats = async () => {
-				const text = await raw.info('commandstats');
-				const count = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
-				return { evalsha: count('evalsha'), get: count('get'), mget: count('mget') };
-			};
+			const stats = () => commandCalls(raw, 'evalsha', 'get', 'mget');
 			const before = await stats();
 			const answers = await Promise.all([redeem(10, ['id:ann']), redeem(11, ['id:ann', 'id:mallory']), redeem(12, ['id:over'])]);
 			expect(answers.map((a) => a.status)).toEqual(['redeemed', 'blocked', 'redeemed']);

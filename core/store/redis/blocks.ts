@@ -12,7 +12,7 @@ interface Pending {
 type ReadEnds = (keys: string[]) => Promise<Array<string | null>>;
 
 /** The latest block end after `now`, or null when none of them is live. */
-export function liveUntil(ends: Array<string | null | undefined>, now: number): number | null {
+function liveUntil(ends: Array<string | null | undefined>, now: number): number | null {
 	let latest: number | null = null;
 	for (const end of ends) {
 		const until = Number(end ?? 0);

@@ -34,6 +34,7 @@ local rcall = redis.call
 
 --- @include "includes/idempotency"
 --- @include "includes/appendEvent"
+--- @include "includes/unit"
 
 local campaignKey = KEYS[1]
 local unitsKey = KEYS[2]
@@ -61,27 +62,21 @@ local function reject(reason)
   return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
 end
 
--- state, '1' if it began as a reservation, holdUntil (false when none), then what redeem packed
 local record = rcall('HGET', unitsKey, unitId)
 local unit, state, wasReserved, holdUntil, packed
 if record then
-  unit = cjson.decode(record)
-  state, wasReserved, holdUntil = unit[1], unit[2], unit[3] ~= '' and unit[3]
-  packed = {unpack(unit, 4)}
+  unit, state, wasReserved, holdUntil, packed = readUnit(record)
 else
+  -- a unit kept in its own hash, as before the units hash
   local legacy = rcall('HMGET', legacyUnitKey, 's', 'r', 'h', 'u')
   state, wasReserved, holdUntil = legacy[1], legacy[2], legacy[3]
   packed = legacy[4] and cjson.decode(legacy[4])
 end
 
--- Records the unit's new state; a unit that stands or is gone holds nothing any more.
+-- Records the unit's new state; a unit that stands holds nothing any more.
 local function setState(newState)
   if unit then
-    unit[1] = newState
-    if newState == 'standing' then
-      unit[3] = ''
-    end
-    rcall('HSET', unitsKey, unitId, cjson.encode(unit))
+    rcall('HSET', unitsKey, unitId, unitInState(unit, newState))
   else
     rcall('HSET', legacyUnitKey, 's', newState)
     if newState == 'standing' then

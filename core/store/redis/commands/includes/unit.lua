@@ -13,3 +13,19 @@ local function packUnit(state, reserved, holdUntil, a, display, firstKey, lastKe
   return cjson.encode({state, reserved, holdUntil, a[7], display, a[15], a[10], a[17], a[16],
     unpack(a, firstKey, lastKey)})
 end
+
+-- A stored unit: the decoded array, state, '1' if it began as a reservation, holdUntil (false when it
+-- holds nothing), then what commit, release and rollback need (code key, code, …, the customer keys).
+local function readUnit(record)
+  local u = cjson.decode(record)
+  return u, u[1], u[2], u[3] ~= '' and u[3], {unpack(u, 4)}
+end
+
+-- The unit `u` in a new state, encoded; a unit that stands holds nothing any more.
+local function unitInState(u, state)
+  u[1] = state
+  if state == 'standing' then
+    u[3] = ''
+  end
+  return cjson.encode(u)
+end
