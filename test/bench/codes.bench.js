@@ -5,17 +5,13 @@
 
 const { generateCodes, DEFAULT_CHARSET } = require('../../dist/core/codes');
 const voucherCodes = require('voucher-code-generator');
+const { median } = require('./median');
 
 const COUNT = 1_000_000;
 const LENGTH = 10;
 const WARM_UP_COUNT = 100_000;
 const ROUNDS = 3;
 const TARGET = 3;
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
 
 function timed(generate, count) {
 	// `npm run bench` starts node with --expose-gc: collect the previous round's codes outside the clock.

@@ -6,6 +6,7 @@
 const { join } = require('node:path');
 const Redis = require('ioredis');
 const { startRedis } = require('../setup/redis');
+const { median } = require('./median');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
 const REDEEMS = Number(process.env.BENCH_REDIS_REDEEMS ?? 20_000);
@@ -88,12 +89,6 @@ async function bare(url, autoPipelining, count) {
 	} finally {
 		client.disconnect();
 	}
-}
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 // Two processes on a small machine share its cores, so one run swings with the scheduler: each figure is

@@ -5,6 +5,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { DatabaseSync } = require('node:sqlite');
+const { median } = require('./median');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
 const GENERATE = Number(process.env.BENCH_GENERATE ?? 1_000_000);
@@ -12,12 +13,6 @@ const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 20_000);
 const VALIDATES = Number(process.env.BENCH_VALIDATES ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50_000);
 const REDEEM_ROUNDS = Number(process.env.BENCH_REDEEM_ROUNDS ?? 5);
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function seconds(fn) {
 	const t = process.hrtime.bigint();
