@@ -143,15 +143,24 @@ export class RedisStore implements CouponStore {
 		return this.connections[0].scripts;
 	}
 
-	/** Runs a call once the connection is ready (waiting at most the timeout); failures become StoreErrors. */
-	private async run<T>(fn: () => Promise<T>): Promise<T> {
-		if (this.closed) throw new StoreError('the Redis store is closed', false);
-		if (this.client.status !== 'ready') await this.whenReady();
-		try {
-			return await (this.client.isCluster ? this.deadline(fn()) : fn());
-		} catch (err) {
-			throw this.errors.wrap(err);
-		}
+	/**
+	 * Runs a call once the connection is ready (waiting at most the timeout); failures become StoreErrors.
+	 * Promise chains, not awaits: every redeem of a busy process comes through here.
+	 */
+	private run<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.closed) return Promise.reject(new StoreError('the Redis store is closed', false));
+		const call = (): Promise<T> => {
+			let pending: Promise<T>;
+			try {
+				pending = this.client.isCluster ? this.deadline(fn()) : fn();
+			} catch (err) {
+				return Promise.reject(this.errors.wrap(err));
+			}
+			return pending.catch((err: unknown) => {
+				throw this.errors.wrap(err);
+			});
+		};
+		return this.client.status === 'ready' ? call() : this.whenReady().then(call);
 	}
 
 	/** A Cluster client queues while it re-learns the slots, where no command timeout applies: bound the wait. */
@@ -391,11 +400,7 @@ export class RedisStore implements CouponStore {
 		}
 		// One Redis holds every key: the script reads the blocks itself, in the same step as the redeem.
 		const blockKeys = abuseKeys.map((k) => this.keys.abuse(k).blockedUntil);
-		if (this.closed || this.client.status !== 'ready') return this.run(() => useNow(blockKeys));
-		// what `run` does, without its awaits: this path carries every redeem of a busy process
-		return useNow(blockKeys).catch((err: unknown) => {
-			throw this.errors.wrap(err);
-		});
+		return this.run(() => useNow(blockKeys));
 	}
 
 	private used(req: RedeemRequest, outcome: RedeemOutcome): RedeemOutcome {
