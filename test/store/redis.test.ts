@@ -384,198 +384,212 @@ describe('Redis store', () => {
 		expect(stats.find((r) => r.type === 'rolled_back')?.amount).toBe(-40.1 + -12.5);
 	});
 
-	it('sends redeems made in one tick as one script call, each decided after the ones before it', async () => {
-		const store = await open();
-		const c = campaign('batch', 1, { perCode: 3, total: 50 });
-		const draftOf = (n: number, codeKey: string): EventDraft => ({
-			id: `ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: codeKey, customerId: `c${n}`, channel: 'web', amount: 10, data: {},
+	// These count commands with INFO commandstats, so they run on a Redis no other test file shares.
+	describe('on a Redis of its own', () => {
+		let own: PrivateRedis;
+		beforeAll(async () => {
+			own = await setup.startRedis();
 		});
-		await store.putCampaign(c, null, { ...draftOf(0, ''), code: null, type: 'campaign_created', count: 1, reason: null });
-		const codes: StoredCode[] = ['AAAA', 'BBBB'].map((key) => ({
-			key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
-			redemptions: 0, reserved: 0, metadata: {},
-		}));
-		await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1, '') });
-		// A key of the campaign's slot that is no hash: the call that meets it fails, alone.
-		const raw = new Redis(url());
-		try {
-			await raw.set(store.keys.slot(c.id).code('CCCC'), 'not a hash');
-			const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
-			const redeem = (n: number, codeKey: string, limits = limitsOf(c)) =>
-				store.redeem({
-					limits, codeKey, customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
-					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n, codeKey),
-				}).catch((err: unknown) => err);
-			// the script is on the server and on each connection from here on (a missing code writes nothing)
-			for (let i = 0; i < 3; i++) expect(await redeem(99, 'ZZZZ')).toEqual({ status: 'missing' });
-			const before = await scriptCalls();
-			const answers = await Promise.all([
-				...Array.from({ length: 5 }, (_, i) => redeem(10 + i, 'AAAA')),
-				redeem(20, 'CCCC'),
-				redeem(21, 'BBBB'),
-				redeem(22, 'ZZZZ'),
-				redeem(23, 'BBBB', { ...limitsOf(c), campaignVersion: 7 }),
-			]);
-			const statuses = answers.map((a) => (a instanceof Error ? 'error' : (a as { status: string; reason?: string }).reason ?? (a as { status: string }).status));
-			expect(statuses).toEqual([
-				'redeemed', 'redeemed', 'redeemed', 'CODE_LIMIT_REACHED', 'CODE_LIMIT_REACHED', 'error', 'redeemed', 'missing', 'stale',
-			]);
-			expect(answers[5]).toBeInstanceOf(StoreError);
-			// one call for the campaign's version 1, one for the call made with a version it does not have
-			expect((await scriptCalls()) - before).toBe(2);
-			expect(await store.usage({ campaignId: c.id, codeKey: 'AAAA', customerKeys: ['id:c10'], now: T0 })).toMatchObject({
-				code: { redemptions: 3 },
-				customerUsed: 1,
-				campaignUsed: 4,
-			});
-			const events = (await store.events({ limit: 100, campaignId: c.id })).events.filter((e) => e.type === 'redeemed' || e.type === 'rejected');
-			expect(events.map((e) => [e.id, e.type])).toEqual([
-				['ev-10', 'redeemed'], ['ev-11', 'redeemed'], ['ev-12', 'redeemed'], ['ev-13', 'rejected'], ['ev-14', 'rejected'], ['ev-21', 'redeemed'],
-			]);
-			const stats = await store.statRows({ campaignId: c.id, fromHour: T0, toHour: T0 + HOUR });
-			expect(stats.find((r) => r.type === 'redeemed')).toMatchObject({ count: 4, amount: 40 });
-		} finally {
-			raw.disconnect();
-		}
-	});
+		afterAll(async () => {
+			// the stores on it close before it stops
+			await Promise.all(stores.splice(0).map((s) => s.close()));
+			await own.stop();
+		});
+		const openOwn = () => open({ url: own.url });
 
-	it('splits a busy tick into runs of MAX_USE_BATCH calls, each run seeing what the runs before it did', async () => {
-		const store = await open();
-		const calls = MAX_USE_BATCH * 2 + 5;
-		const perCode = MAX_USE_BATCH + 3;
-		const c = campaign('runs', 1, { perCode, total: null });
-		const draftOf = (n: number): EventDraft => ({
-			id: `run-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'RUNS', customerId: `c${n}`, channel: null, amount: null, data: {},
-		});
-		await seedOneCode(store, c, 'RUNS', draftOf);
-		const raw = new Redis(url());
-		try {
-			const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
-			const redeem = (n: number) =>
-				store.redeem({
-					limits: limitsOf(c), codeKey: 'RUNS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
-					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n),
+		it('sends redeems made in one tick as one script call, each decided after the ones before it', async () => {
+			const store = await openOwn();
+			const c = campaign('batch', 1, { perCode: 3, total: 50 });
+			const draftOf = (n: number, codeKey: string): EventDraft => ({
+				id: `ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: codeKey, customerId: `c${n}`, channel: 'web', amount: 10, data: {},
+			});
+			await store.putCampaign(c, null, { ...draftOf(0, ''), code: null, type: 'campaign_created', count: 1, reason: null });
+			const codes: StoredCode[] = ['AAAA', 'BBBB'].map((key) => ({
+				key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
+				redemptions: 0, reserved: 0, metadata: {},
+			}));
+			await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1, '') });
+			// A key of the campaign's slot that is no hash: the call that meets it fails, alone.
+			const raw = new Redis(own.url);
+			try {
+				await raw.set(store.keys.slot(c.id).code('CCCC'), 'not a hash');
+				const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
+				const redeem = (n: number, codeKey: string, limits = limitsOf(c)) =>
+					store.redeem({
+						limits, codeKey, customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+						unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n, codeKey),
+					}).catch((err: unknown) => err);
+				// the script is on the server and on each connection from here on (a missing code writes nothing)
+				for (let i = 0; i < 3; i++) expect(await redeem(99, 'ZZZZ')).toEqual({ status: 'missing' });
+				const before = await scriptCalls();
+				const answers = await Promise.all([
+					...Array.from({ length: 5 }, (_, i) => redeem(10 + i, 'AAAA')),
+					redeem(20, 'CCCC'),
+					redeem(21, 'BBBB'),
+					redeem(22, 'ZZZZ'),
+					redeem(23, 'BBBB', { ...limitsOf(c), campaignVersion: 7 }),
+				]);
+				const statuses = answers.map((a) => (a instanceof Error ? 'error' : (a as { status: string; reason?: string }).reason ?? (a as { status: string }).status));
+				expect(statuses).toEqual([
+					'redeemed', 'redeemed', 'redeemed', 'CODE_LIMIT_REACHED', 'CODE_LIMIT_REACHED', 'error', 'redeemed', 'missing', 'stale',
+				]);
+				expect(answers[5]).toBeInstanceOf(StoreError);
+				// one call for the campaign's version 1, one for the call made with a version it does not have
+				expect((await scriptCalls()) - before).toBe(2);
+				expect(await store.usage({ campaignId: c.id, codeKey: 'AAAA', customerKeys: ['id:c10'], now: T0 })).toMatchObject({
+					code: { redemptions: 3 },
+					customerUsed: 1,
+					campaignUsed: 4,
 				});
-			// the script is on the server and on each connection from here on
-			for (let i = 0; i < 3; i++) await redeem(2 + i);
-			const before = await scriptCalls();
-			const answers = await Promise.all(Array.from({ length: calls }, (_, i) => redeem(10 + i)));
-			expect((await scriptCalls()) - before).toBe(Math.ceil(calls / MAX_USE_BATCH));
-			// three uses went before; the rest of the limit goes to the first calls, in the order they were made
-			const redeemed = answers.map((a) => a.status === 'redeemed');
-			expect(redeemed.filter(Boolean)).toHaveLength(perCode - 3);
-			expect(redeemed.indexOf(false)).toBe(perCode - 3);
-			expect(await store.usage({ campaignId: c.id, codeKey: 'RUNS', customerKeys: [], now: T0 })).toMatchObject({
-				code: { redemptions: perCode },
-				campaignUsed: perCode,
-			});
-		} finally {
-			raw.disconnect();
-		}
-	});
-
-	it('reads the blocks asked for in one tick with one MGET, each caller getting the latest live end of its own keys', async () => {
-		const store = await open();
-		const raw = new Redis(url());
-		try {
-			const now = T0;
-			await raw.set(store.keys.abuse('id:late').blockedUntil, String(now + 5000));
-			await raw.set(store.keys.abuse('id:later').blockedUntil, String(now + 9000));
-			await raw.set(store.keys.abuse('id:over').blockedUntil, String(now - 1));
-			const calls = () => commandCalls(raw, 'mget', 'get');
-			await store.blockedUntil(['id:none'], now);
-			const before = await calls();
-			const answers = await Promise.all([
-				store.blockedUntil(['id:none'], now),
-				store.blockedUntil(['id:late'], now),
-				store.blockedUntil(['id:none', 'id:later', 'id:late'], now),
-				store.blockedUntil(['id:over'], now),
-				store.blockedUntil(['id:late'], now + 5000),
-			]);
-			expect(answers).toEqual([null, now + 5000, now + 9000, null, null]);
-			expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get });
-		} finally {
-			raw.disconnect();
-		}
-	});
-
-	it('keeps each unit as a field of its campaign, and still finishes units kept one hash each', async () => {
-		const store = await open();
-		const c = campaign('units', 1, { perCode: 5, total: null });
-		const slot = store.keys.slot(c.id);
-		const draftOf = (n: number): EventDraft => ({
-			id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
-		});
-		await seedOneCode(store, c, 'UNITS', draftOf);
-		const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
-		const raw = new Redis(url());
-		try {
-			for (const n of [1, 2]) expect(await store.redeem({ ...use, unitId: `${c.id}~r${n}`, event: draftOf(10 + n) })).toMatchObject({ status: 'redeemed' });
-			expect(await store.reserve({ ...use, unitId: `${c.id}~h1`, holdUntil: T0 + HOUR, event: draftOf(13) })).toMatchObject({ status: 'reserved' });
-			// no key per unit: the three live in the campaign's units hash
-			expect(await raw.keys(`${slot.unitPrefix}*`)).toEqual([]);
-			expect((await raw.hkeys(slot.units)).sort()).toEqual([`${c.id}~h1`, `${c.id}~r1`, `${c.id}~r2`]);
-			expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')).toEqual(['standing', '', '', 'UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']);
-
-			// r2 and h1 as units were kept before the units hash: one hash each
-			for (const [id, fields] of [
-				[`${c.id}~r2`, { s: 'standing' }],
-				[`${c.id}~h1`, { s: 'held', r: '1', h: String(T0 + HOUR) }],
-			] as const) {
-				await raw.hdel(slot.units, id);
-				await raw.hset(slot.unit(id), { ...fields, u: JSON.stringify(['UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']) });
+				const events = (await store.events({ limit: 100, campaignId: c.id })).events.filter((e) => e.type === 'redeemed' || e.type === 'rejected');
+				expect(events.map((e) => [e.id, e.type])).toEqual([
+					['ev-10', 'redeemed'], ['ev-11', 'redeemed'], ['ev-12', 'redeemed'], ['ev-13', 'rejected'], ['ev-14', 'rejected'], ['ev-21', 'redeemed'],
+				]);
+				const stats = await store.statRows({ campaignId: c.id, fromHour: T0, toHour: T0 + HOUR });
+				expect(stats.find((r) => r.type === 'redeemed')).toMatchObject({ count: 4, amount: 40 });
+			} finally {
+				raw.disconnect();
 			}
-			const finish = (id: string, n: number) => ({ unitId: `${c.id}~${id}`, now: T0 + MIN, event: draftOf(n) });
-			expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 2, codeRedemptions: 2, redeemedCounter: 2 });
-			expect(await store.rollback(finish('r2', 20))).toMatchObject({ status: 'done', codeKey: 'UNITS', orderId: 'o-1', amount: 20 });
-			expect(await raw.hget(slot.unit(`${c.id}~r2`), 's')).toBe('rolled_back');
-			expect(await store.rollback(finish('r2', 21))).toEqual({ status: 'rejected', reason: 'ALREADY_FINISHED' });
-			expect(await store.commit(finish('h1', 22))).toMatchObject({ status: 'done', codeKey: 'UNITS' });
-			expect(await raw.hgetall(slot.unit(`${c.id}~h1`))).toMatchObject({ s: 'standing', r: '1' });
-			expect(await raw.hexists(slot.unit(`${c.id}~h1`), 'h')).toBe(0);
-			// and a unit of the units hash: rolled back in place
-			expect(await store.rollback(finish('r1', 23))).toMatchObject({ status: 'done' });
-			expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')[0]).toBe('rolled_back');
-			expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 1, codeRedemptions: 1, redeemedCounter: 1, ledgerRedeemed: 1 });
-		} finally {
-			raw.disconnect();
-		}
-	});
-
-	it('checks the blocks of a redeem inside its script on a single Redis: a blocked call writes nothing, the rest of its run goes on', async () => {
-		const store = await open();
-		const c = campaign('blocks', 1, { perCode: 5, total: null });
-		const draftOf = (n: number): EventDraft => ({
-			id: `blk-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'BLKS', customerId: `c${n}`, channel: null, amount: null, data: {},
 		});
-		await seedOneCode(store, c, 'BLKS', draftOf);
-		const raw = new Redis(url());
-		try {
-			await raw.set(store.keys.abuse('id:mallory').blockedUntil, String(T0 + HOUR));
-			await raw.set(store.keys.abuse('id:over').blockedUntil, String(T0 - 1));
-			const redeem = (n: number, abuseKeys: string[]) =>
-				store.redeem({
-					limits: limitsOf(c), codeKey: 'BLKS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
-					unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n), abuseKeys,
-				});
-			for (let i = 0; i < 3; i++) await redeem(2 + i, []);
-			const stats = () => commandCalls(raw, 'evalsha', 'get', 'mget');
-			const before = await stats();
-			const answers = await Promise.all([redeem(10, ['id:ann']), redeem(11, ['id:ann', 'id:mallory']), redeem(12, ['id:over'])]);
-			expect(answers.map((a) => a.status)).toEqual(['redeemed', 'blocked', 'redeemed']);
-			// one script run; its GETs are the script's own (one per abuse key, up to the live block); no MGET
-			expect(await stats()).toEqual({ evalsha: before.evalsha + 1, get: before.get + 4, mget: before.mget });
-			const events = (await store.events({ limit: 100, campaignId: c.id })).events.map((e) => e.id);
-			expect(events).toContain('blk-10');
-			expect(events).not.toContain('blk-11');
-			expect(await raw.hexists(store.keys.slot(c.id).units, `${c.id}~u11`)).toBe(0);
-			expect(await store.usage({ campaignId: c.id, codeKey: 'BLKS', customerKeys: ['id:c11'], now: T0 })).toMatchObject({
-				code: { redemptions: 5 },
-				customerUsed: 0,
+
+		it('splits a busy tick into runs of MAX_USE_BATCH calls, each run seeing what the runs before it did', async () => {
+			const store = await openOwn();
+			const calls = MAX_USE_BATCH * 2 + 5;
+			const perCode = MAX_USE_BATCH + 3;
+			const c = campaign('runs', 1, { perCode, total: null });
+			const draftOf = (n: number): EventDraft => ({
+				id: `run-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'RUNS', customerId: `c${n}`, channel: null, amount: null, data: {},
 			});
-		} finally {
-			raw.disconnect();
-		}
+			await seedOneCode(store, c, 'RUNS', draftOf);
+			const raw = new Redis(own.url);
+			try {
+				const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
+				const redeem = (n: number) =>
+					store.redeem({
+						limits: limitsOf(c), codeKey: 'RUNS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+						unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n),
+					});
+				// the script is on the server and on each connection from here on
+				for (let i = 0; i < 3; i++) await redeem(2 + i);
+				const before = await scriptCalls();
+				const answers = await Promise.all(Array.from({ length: calls }, (_, i) => redeem(10 + i)));
+				expect((await scriptCalls()) - before).toBe(Math.ceil(calls / MAX_USE_BATCH));
+				// three uses went before; the rest of the limit goes to the first calls, in the order they were made
+				const redeemed = answers.map((a) => a.status === 'redeemed');
+				expect(redeemed.filter(Boolean)).toHaveLength(perCode - 3);
+				expect(redeemed.indexOf(false)).toBe(perCode - 3);
+				expect(await store.usage({ campaignId: c.id, codeKey: 'RUNS', customerKeys: [], now: T0 })).toMatchObject({
+					code: { redemptions: perCode },
+					campaignUsed: perCode,
+				});
+			} finally {
+				raw.disconnect();
+			}
+		});
+
+		it('reads the blocks asked for in one tick with one MGET, each caller getting the latest live end of its own keys', async () => {
+			const store = await openOwn();
+			const raw = new Redis(own.url);
+			try {
+				const now = T0;
+				await raw.set(store.keys.abuse('id:late').blockedUntil, String(now + 5000));
+				await raw.set(store.keys.abuse('id:later').blockedUntil, String(now + 9000));
+				await raw.set(store.keys.abuse('id:over').blockedUntil, String(now - 1));
+				const calls = () => commandCalls(raw, 'mget', 'get');
+				await store.blockedUntil(['id:none'], now);
+				const before = await calls();
+				const answers = await Promise.all([
+					store.blockedUntil(['id:none'], now),
+					store.blockedUntil(['id:late'], now),
+					store.blockedUntil(['id:none', 'id:later', 'id:late'], now),
+					store.blockedUntil(['id:over'], now),
+					store.blockedUntil(['id:late'], now + 5000),
+				]);
+				expect(answers).toEqual([null, now + 5000, now + 9000, null, null]);
+				expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get });
+			} finally {
+				raw.disconnect();
+			}
+		});
+
+		it('keeps each unit as a field of its campaign, and still finishes units kept one hash each', async () => {
+			const store = await openOwn();
+			const c = campaign('units', 1, { perCode: 5, total: null });
+			const slot = store.keys.slot(c.id);
+			const draftOf = (n: number): EventDraft => ({
+				id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
+			});
+			await seedOneCode(store, c, 'UNITS', draftOf);
+			const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
+			const raw = new Redis(own.url);
+			try {
+				for (const n of [1, 2]) expect(await store.redeem({ ...use, unitId: `${c.id}~r${n}`, event: draftOf(10 + n) })).toMatchObject({ status: 'redeemed' });
+				expect(await store.reserve({ ...use, unitId: `${c.id}~h1`, holdUntil: T0 + HOUR, event: draftOf(13) })).toMatchObject({ status: 'reserved' });
+				// no key per unit: the three live in the campaign's units hash
+				expect(await raw.keys(`${slot.unitPrefix}*`)).toEqual([]);
+				expect((await raw.hkeys(slot.units)).sort()).toEqual([`${c.id}~h1`, `${c.id}~r1`, `${c.id}~r2`]);
+				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')).toEqual(['standing', '', '', 'UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']);
+
+				// r2 and h1 as units were kept before the units hash: one hash each
+				for (const [id, fields] of [
+					[`${c.id}~r2`, { s: 'standing' }],
+					[`${c.id}~h1`, { s: 'held', r: '1', h: String(T0 + HOUR) }],
+				] as const) {
+					await raw.hdel(slot.units, id);
+					await raw.hset(slot.unit(id), { ...fields, u: JSON.stringify(['UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']) });
+				}
+				const finish = (id: string, n: number) => ({ unitId: `${c.id}~${id}`, now: T0 + MIN, event: draftOf(n) });
+				expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 2, codeRedemptions: 2, redeemedCounter: 2 });
+				expect(await store.rollback(finish('r2', 20))).toMatchObject({ status: 'done', codeKey: 'UNITS', orderId: 'o-1', amount: 20 });
+				expect(await raw.hget(slot.unit(`${c.id}~r2`), 's')).toBe('rolled_back');
+				expect(await store.rollback(finish('r2', 21))).toEqual({ status: 'rejected', reason: 'ALREADY_FINISHED' });
+				expect(await store.commit(finish('h1', 22))).toMatchObject({ status: 'done', codeKey: 'UNITS' });
+				expect(await raw.hgetall(slot.unit(`${c.id}~h1`))).toMatchObject({ s: 'standing', r: '1' });
+				expect(await raw.hexists(slot.unit(`${c.id}~h1`), 'h')).toBe(0);
+				// and a unit of the units hash: rolled back in place
+				expect(await store.rollback(finish('r1', 23))).toMatchObject({ status: 'done' });
+				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')[0]).toBe('rolled_back');
+				expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 1, codeRedemptions: 1, redeemedCounter: 1, ledgerRedeemed: 1 });
+			} finally {
+				raw.disconnect();
+			}
+		});
+
+		it('checks the blocks of a redeem inside its script on a single Redis: a blocked call writes nothing, the rest of its run goes on', async () => {
+			const store = await openOwn();
+			const c = campaign('blocks', 1, { perCode: 5, total: null });
+			const draftOf = (n: number): EventDraft => ({
+				id: `blk-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'BLKS', customerId: `c${n}`, channel: null, amount: null, data: {},
+			});
+			await seedOneCode(store, c, 'BLKS', draftOf);
+			const raw = new Redis(own.url);
+			try {
+				await raw.set(store.keys.abuse('id:mallory').blockedUntil, String(T0 + HOUR));
+				await raw.set(store.keys.abuse('id:over').blockedUntil, String(T0 - 1));
+				const redeem = (n: number, abuseKeys: string[]) =>
+					store.redeem({
+						limits: limitsOf(c), codeKey: 'BLKS', customerKeys: [`id:c${n}`], customerId: `c${n}`, email: null, orderId: null,
+						unitId: `${c.id}~u${n}`, now: T0, event: draftOf(n), abuseKeys,
+					});
+				for (let i = 0; i < 3; i++) await redeem(2 + i, []);
+				const stats = () => commandCalls(raw, 'evalsha', 'get', 'mget');
+				const before = await stats();
+				const answers = await Promise.all([redeem(10, ['id:ann']), redeem(11, ['id:ann', 'id:mallory']), redeem(12, ['id:over'])]);
+				expect(answers.map((a) => a.status)).toEqual(['redeemed', 'blocked', 'redeemed']);
+				// one script run; its GETs are the script's own (one per abuse key, up to the live block); no MGET
+				expect(await stats()).toEqual({ evalsha: before.evalsha + 1, get: before.get + 4, mget: before.mget });
+				const events = (await store.events({ limit: 100, campaignId: c.id })).events.map((e) => e.id);
+				expect(events).toContain('blk-10');
+				expect(events).not.toContain('blk-11');
+				expect(await raw.hexists(store.keys.slot(c.id).units, `${c.id}~u11`)).toBe(0);
+				expect(await store.usage({ campaignId: c.id, codeKey: 'BLKS', customerKeys: ['id:c11'], now: T0 })).toMatchObject({
+					code: { redemptions: 5 },
+					customerUsed: 0,
+				});
+			} finally {
+				raw.disconnect();
+			}
+		});
 	});
 
 	it('appends an event id only once', async () => {
