@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { StoreError } from '../../core/errors';
-import { openRedisStore, RedisStore } from '../../core/store/redis';
+import { CODE_CACHE_SIZE, openRedisStore, RedisStore } from '../../core/store/redis';
 import { MAX_USE_BATCH } from '../../core/store/redis/batcher';
 import { loadScripts } from '../../core/store/redis/scripts';
 import { openSqliteStore } from '../../core/store/sqlite';
@@ -507,6 +507,37 @@ describe('Redis store', () => {
 				]);
 				expect(answers).toEqual([null, now + 5000, now + 9000, null, null]);
 				expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get });
+			} finally {
+				raw.disconnect();
+			}
+		});
+
+		it('remembers the campaign of the codes it saw last, and still finds older codes with one GET', async () => {
+			const store = await openOwn();
+			const c = campaign('cache', 1);
+			const draftOf = (n: number): EventDraft => ({
+				id: `cache-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: null, customerId: null, channel: null, amount: null, data: {},
+			});
+			await store.putCampaign(c, null, { ...draftOf(0), type: 'campaign_created', count: 1, reason: null });
+			const keys = Array.from({ length: CODE_CACHE_SIZE + 1 }, (_, i) => `K${String(i).padStart(6, '0')}`);
+			for (let i = 0; i < keys.length; i += 1000) {
+				const codes = keys.slice(i, i + 1000).map((key): StoredCode => ({
+					key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
+					redemptions: 0, reserved: 0, metadata: {},
+				}));
+				await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1 + i) });
+			}
+			// reading a code is seeing it: one more code than the cache holds, oldest first
+			for (let i = 0; i < keys.length; i += 500) await Promise.all(keys.slice(i, i + 500).map((key) => store.getCode(key, T0)));
+			const raw = new Redis(own.url);
+			try {
+				const gets = async () => (await commandCalls(raw, 'get')).get;
+				const before = await gets();
+				expect(await store.campaignOfCode(keys[keys.length - 1])).toBe(c.id);
+				expect(await gets()).toBe(before);
+				expect(await store.campaignOfCode(keys[0])).toBe(c.id);
+				expect(await gets()).toBe(before + 1);
+				expect(await store.campaignOfCode('K999999')).toBeNull();
 			} finally {
 				raw.disconnect();
 			}

@@ -46,8 +46,11 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 	]);
 }
 
+/** Status, code JSON, then redemptions and reserved as integers. */
+type UsedReply = [status: string, codeJson: string, redemptions: number, reserved: number];
+
 /** A fresh `redeemed` / `reserved` reply: the script answers what only it knows, the call gives the rest. */
-function usedOutcome(p: Pending, reply: string[], campaignId: string): RedeemOutcome {
+function usedOutcome(p: Pending, reply: UsedReply, campaignId: string): RedeemOutcome {
 	const [status, codeJson, redemptions, reserved] = reply;
 	const holdUntil = p.mode === 'reserve' ? (p.req.holdUntil ?? p.req.now) : null;
 	return {
@@ -108,7 +111,11 @@ export class UseBatcher {
 			else if (reply[0] === 'error') p.reject(new StoreError(`the Redis store failed: ${reply[1]}`, false));
 			else {
 				try {
-					p.resolve(reply[0] === 'redeemed' || reply[0] === 'reserved' ? usedOutcome(p, reply, limits.campaignId) : replyOutcome<RedeemOutcome>(reply, limits.campaignId));
+					p.resolve(
+						reply[0] === 'redeemed' || reply[0] === 'reserved'
+							? usedOutcome(p, reply as unknown as UsedReply, limits.campaignId)
+							: replyOutcome<RedeemOutcome>(reply, limits.campaignId),
+					);
 				} catch (err) {
 					p.reject(err);
 				}

@@ -119,8 +119,8 @@ export function storedCode(
 	key: string,
 	json: string,
 	voidedAt: string,
-	redemptions: string,
-	reserved: string,
+	redemptions: string | number,
+	reserved: string | number,
 ): StoredCode {
 	const d = JSON.parse(json) as CodeJson;
 	return {

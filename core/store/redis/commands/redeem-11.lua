@@ -101,7 +101,7 @@ local function count(type, channel, at, amount)
     byHour[hour] = bucket
     bucketList[#bucketList + 1] = bucket
   end
-  addToBucket(bucket, {count = '1', amount = amount})
+  addToBucket(bucket, 1, amount)
 end
 
 -- The stream fields of one event, refilled for each call (n = how many are set).
@@ -177,7 +177,7 @@ local function useOne(a)
   if reason then
     fields[6], fields[18], fields[20] = 'rejected', '', reason
     addLedgerEntry(ledger.events, fields, idPrefix, nFields)
-    count('rejected', channel, tonumber(at), '')
+    count('rejected', channel, at == nowArg and now or tonumber(at), '')
     return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
   end
 
@@ -221,11 +221,11 @@ local function useOne(a)
   end
   fields[6] = status
   addLedgerEntry(ledger.events, fields, idPrefix, nFields)
-  count(status, channel, tonumber(at), amount)
-  n, held = tostring(n), tostring(held)
+  count(status, channel, at == nowArg and now or tonumber(at), amount)
   if fingerprint ~= '' then
-    storeOutcome(idempotencyKey, fingerprint, ttl, {status, unitId, nowArg, holdUntil, codeId, code[7], '', n, held})
+    storeOutcome(idempotencyKey, fingerprint, ttl, {status, unitId, nowArg, holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
   end
+  -- numbers, not strings: they go back as integer replies, which spares Redis formatting them
   return {status, code[7], n, held}
 end
 

@@ -48,10 +48,11 @@ local function parseBucket(current)
   return {tonumber(a), tonumber(b), tonumber(c), false}
 end
 
-local function addToBucket(bucket, e)
-  bucket[1] = bucket[1] + tonumber(e.count)
-  if e.amount ~= '' then
-    local sum, r = bucket[2], tonumber(e.amount)
+-- `n` events (a number) of `amount` in all ('' = none) into a bucket.
+local function addToBucket(bucket, n, amount)
+  bucket[1] = bucket[1] + n
+  if amount ~= '' then
+    local sum, r = bucket[2], tonumber(amount)
     local t = sum + r
     if math.abs(sum) > math.abs(r) then
       bucket[3] = bucket[3] + ((sum - t) + r)
@@ -72,7 +73,7 @@ end
 local function addToStats(ledger, e)
   local key, day, field = statsBucket(ledger, e)
   local bucket = parseBucket(rcall('HGET', key, field))
-  addToBucket(bucket, e)
+  addToBucket(bucket, tonumber(e.count), e.amount)
   writeBucket(ledger, key, day, field, bucket)
 end
 
