@@ -550,7 +550,14 @@ describe('Redis store', () => {
 			const draftOf = (n: number): EventDraft => ({
 				id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
 			});
-			await seedOneCode(store, c, 'UNITS', draftOf);
+			// shown as UN-ITS: a unit written by a redeem leaves the code as shown out, and a rollback reads it from the code
+			await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+			await store.insertGenerated({
+				limits: limitsOf(c),
+				codes: [{ key: 'UNITS', code: 'UN-ITS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+				now: T0,
+				event: draftOf(1),
+			});
 			const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
 			const raw = new Redis(own.url);
 			try {
@@ -559,7 +566,8 @@ describe('Redis store', () => {
 				// no key per unit: the three live in the campaign's units hash
 				expect(await raw.keys(`${slot.unitPrefix}*`)).toEqual([]);
 				expect((await raw.hkeys(slot.units)).sort()).toEqual([`${c.id}~h1`, `${c.id}~r1`, `${c.id}~r2`]);
-				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')).toEqual(['standing', '', '', 'UNITS', 'UNITS', '=ann', 'o-1', '20', '=web', 'id:ann']);
+				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')).toEqual(['standing', '', '', 'UNITS', '', '=ann', 'o-1', '20', '=web', 'id:ann']);
+				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~h1`)) ?? '[]')).toEqual(['held', '1', String(T0 + HOUR), 'UNITS', '', '=ann', 'o-1', '20', '=web', 'id:ann']);
 
 				// r2 and h1 as units were kept before the units hash: one hash each
 				for (const [id, fields] of [
@@ -578,9 +586,11 @@ describe('Redis store', () => {
 				expect(await raw.hgetall(slot.unit(`${c.id}~h1`))).toMatchObject({ s: 'standing', r: '1' });
 				expect(await raw.hexists(slot.unit(`${c.id}~h1`), 'h')).toBe(0);
 				// and a unit of the units hash: rolled back in place
-				expect(await store.rollback(finish('r1', 23))).toMatchObject({ status: 'done' });
+				expect(await store.rollback(finish('r1', 23))).toMatchObject({ status: 'done', code: 'UN-ITS' });
 				expect(JSON.parse((await raw.hget(slot.units, `${c.id}~r1`)) ?? '[]')[0]).toBe('rolled_back');
 				expect(await store.audit(c.id)).toMatchObject({ standingRedemptions: 1, codeRedemptions: 1, redeemedCounter: 1, ledgerRedeemed: 1 });
+				const rolledBack = (await store.events({ limit: 100, campaignId: c.id })).events.find((e) => e.id === 'unit-ev-23');
+				expect(rolledBack).toMatchObject({ type: 'rolled_back', code: 'UN-ITS', customerId: 'ann', channel: 'web', amount: -20 });
 			} finally {
 				raw.disconnect();
 			}

@@ -14,7 +14,7 @@ import type { Reply } from './scripts';
 export const MAX_USE_BATCH = 32;
 
 interface Pending {
-	call: string;
+	call: [call: string, unit: string];
 	req: RedeemRequest;
 	mode: 'redeem' | 'reserve';
 	resolve: (outcome: RedeemOutcome) => void;
@@ -24,26 +24,46 @@ interface Pending {
 type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
 
 /**
- * One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua). `blockKeys` are
- * the Redis keys of the caller's blocks, for the script to read (none where the caller read them).
+ * One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua), then the unit the
+ * call adds when it succeeds, packed here so that Redis only stores it (see includes/unit.lua). `blockKeys`
+ * are the Redis keys of the caller's blocks, for the script to read (none where the caller read them).
  */
-export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): string {
-	return JSON.stringify([
+export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): [call: string, unit: string] {
+	const head = eventHead(req.event);
+	const holdUntil = mode === 'reserve' ? String(req.holdUntil ?? req.now) : '';
+	const orderId = opt(req.orderId);
+	const call = JSON.stringify([
 		mode,
 		req.idempotency?.key ?? '',
 		req.idempotency?.fingerprint ?? '',
 		String(req.now),
-		mode === 'reserve' ? String(req.holdUntil ?? req.now) : '',
+		holdUntil,
 		req.unitId,
 		req.codeKey,
 		opt(req.customerId),
 		opt(req.email),
-		opt(req.orderId),
-		...eventHead(req.event),
+		orderId,
+		...head,
 		String(blockKeys.length),
 		...blockKeys,
 		...req.customerKeys,
 	]);
+	// state, began as a reservation, holdUntil, code key, code as shown ('': finishUnit reads it from the
+	// code, which this process has not read), customer, order id, amount, channel, customer keys
+	const [, , , , customer, channel, amount] = head;
+	const unit = JSON.stringify([
+		mode === 'reserve' ? 'held' : 'standing',
+		mode === 'reserve' ? '1' : '',
+		holdUntil,
+		req.codeKey,
+		'',
+		customer,
+		orderId,
+		amount,
+		channel,
+		...req.customerKeys,
+	]);
+	return [call, unit];
 }
 
 /** Status, code JSON, then redemptions and reserved as integers. */
@@ -99,7 +119,7 @@ export class UseBatcher {
 		try {
 			replies = await this.runBatch(
 				limits,
-				batch.map((p) => p.call),
+				batch.flatMap((p) => p.call),
 			);
 		} catch (err) {
 			for (const p of batch) p.reject(err);

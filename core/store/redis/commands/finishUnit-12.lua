@@ -102,6 +102,9 @@ else
 end
 
 local codeKeyOfUnit, display, customer, orderId, amount, channel = packed[1], packed[2], packed[3], packed[4], packed[5], packed[6]
+if display == '' then
+  display = rcall('HGET', codePrefix .. codeKeyOfUnit, 'c')
+end
 local customerKeys = {}
 for i = 7, #packed do
   customerKeys[#customerKeys + 1] = packed[i]
