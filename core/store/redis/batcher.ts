@@ -3,7 +3,7 @@
 // decided after the calls queued before it.
 import { StoreError } from '../../errors';
 import type { LimitSnapshot, RedeemOutcome, RedeemRequest } from '../types';
-import { eventHead, opt, replyOutcome, storedCode } from './codec';
+import { amountArg, enc, eventTime, opt, packedEvent, replyOutcome, storedCode } from './codec';
 import type { Reply } from './scripts';
 
 /**
@@ -14,7 +14,7 @@ import type { Reply } from './scripts';
 export const MAX_USE_BATCH = 32;
 
 interface Pending {
-	call: [call: string, unit: string];
+	call: [call: string, event: string, unit: string];
 	req: RedeemRequest;
 	mode: 'redeem' | 'reserve';
 	resolve: (outcome: RedeemOutcome) => void;
@@ -24,14 +24,19 @@ interface Pending {
 type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
 
 /**
- * One call as the redeem script reads it: a JSON array of strings (see redeem-11.lua), then the unit the
- * call adds when it succeeds, packed here so that Redis only stores it (see includes/unit.lua). `blockKeys`
- * are the Redis keys of the caller's blocks, for the script to read (none where the caller read them).
+ * One call as the redeem script reads it (see redeem-11.lua): what the script decides on, as a JSON array
+ * of strings; what its event takes as it is (`packedEvent`); and the unit the call adds when it succeeds,
+ * packed here so that Redis only stores it (see includes/unit.lua). `blockKeys` are the Redis keys of the
+ * caller's blocks, for the script to read (none where the caller read them).
  */
-export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): [call: string, unit: string] {
-	const head = eventHead(req.event);
+export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): [call: string, event: string, unit: string] {
 	const holdUntil = mode === 'reserve' ? String(req.holdUntil ?? req.now) : '';
 	const orderId = opt(req.orderId);
+	const e = req.event;
+	const at = String(eventTime(e.at));
+	const customer = enc(e.customerId);
+	const channel = enc(e.channel);
+	const amount = amountArg(e.amount);
 	const call = JSON.stringify([
 		mode,
 		req.idempotency?.key ?? '',
@@ -43,14 +48,15 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 		opt(req.customerId),
 		opt(req.email),
 		orderId,
-		...head,
+		at,
+		channel,
+		amount,
 		String(blockKeys.length),
 		...blockKeys,
 		...req.customerKeys,
 	]);
 	// state, began as a reservation, holdUntil, code key, code as shown ('': finishUnit reads it from the
 	// code, which this process has not read), customer, order id, amount, channel, customer keys
-	const [, , , , customer, channel, amount] = head;
 	const unit = JSON.stringify([
 		mode === 'reserve' ? 'held' : 'standing',
 		mode === 'reserve' ? '1' : '',
@@ -63,7 +69,7 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 		channel,
 		...req.customerKeys,
 	]);
-	return [call, unit];
+	return [call, packedEvent(e, at), unit];
 }
 
 /** Status, code JSON, then redemptions and reserved as integers. */

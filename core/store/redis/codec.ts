@@ -24,7 +24,7 @@ export function amountArg(value: number | null | undefined): string {
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 
-function eventTime(at: string): number {
+export function eventTime(at: string): number {
 	const ms = Date.parse(at);
 	if (!Number.isFinite(ms)) throw new InvalidArgumentError('event.at', `"${at}" is not an ISO date-time`);
 	return ms;
@@ -50,6 +50,15 @@ export function eventHead(e: EventDraft): EventHead {
 	];
 }
 
+/**
+ * What a redeem script's event takes from the call as it is, packed by Node into the stream field `e`:
+ * id, at (epoch ms), campaign, customer, channel (nullable as `enc`), data JSON ('' = {}). The script
+ * adds the type, the code as shown and what it decides (amount, reason, order id, holdUntil).
+ */
+export function packedEvent(e: EventDraft, at = String(eventTime(e.at))): string {
+	return JSON.stringify([e.id, at, enc(e.campaignId), enc(e.customerId), enc(e.channel), dataArg(e.data)]);
+}
+
 export function eventArgs(e: LedgerEvent): EventArgs {
 	return [...eventHead(e), e.type, String(e.count), e.reason ?? ''];
 }
@@ -57,11 +66,16 @@ export function eventArgs(e: LedgerEvent): EventArgs {
 /**
  * A stream entry (`[field, value, …]`) back into a ledger event. Fields: i id, at (epoch ms), t type,
  * k campaign, c code, u customer, ch channel, n count, a amount, r reason, d data JSON; the extras o, h, l
- * (order id, holdUntil, lapsed) are merged into data.
+ * (order id, holdUntil, lapsed) are merged into data. Events of the redeem script carry id, at, campaign,
+ * customer, channel and data packed in one field `e` (see `packedEvent`), and no count: they count one.
  */
 export function decodeEvent(fields: string[]): LedgerEvent {
 	const f: Record<string, string> = {};
 	for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+	if (f.e !== undefined) {
+		[f.i, f.at, f.k, f.u, f.ch, f.d] = JSON.parse(f.e) as string[];
+		f.n ??= '1';
+	}
 	let data: Record<string, unknown> = f.d ? (JSON.parse(f.d) as Record<string, unknown>) : {};
 	if (f.o !== undefined || f.h !== undefined || f.l !== undefined) {
 		data = { ...data };

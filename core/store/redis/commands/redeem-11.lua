@@ -25,16 +25,17 @@
     ARGV[3]  limit per code
     ARGV[4]  limit per customer ('' = none)
     ARGV[5]  limit of the campaign ('' = none)
-    ARGV[6..] two per call: the call, a JSON array of strings:
+    ARGV[6..] three per call. First what the script decides on, a JSON array of strings:
              mode ('redeem' | 'reserve'), idempotency key, fingerprint ('' = none), now (epoch ms),
              holdUntil ('' for a redemption), unit id, code key, customer id, email, order id ('' = none),
-             the event draft (8 strings, see includes/appendEvent), k, k block keys (the caller's
-             abuse-key blocks, where one Redis holds every key; on a cluster they live in other slots
-             and the caller reads them before, k = 0), then the customer keys
+             the event's at (epoch ms), channel ('' = none, '=' .. value) and amount ('' = none), k, k
+             block keys (the caller's abuse-key blocks, where one Redis holds every key; on a cluster
+             they live in other slots and the caller reads them before, k = 0), then the customer keys
              (JSON, not one argument per string: Node packs one string per call faster than ioredis
-             frames twenty, and cjson reads it back about as fast as Redis makes ARGV);
-             then the unit the call adds if it succeeds, packed by Node (see includes/unit): Redis stores
-             it as it is, where encoding it here cost a tenth of the redeem
+             frames twenty, and cjson reads it back about as fast as Redis makes ARGV).
+             Then the event's own fields, packed by Node (`packedEvent` in codec.ts), and the unit the
+             call adds if it succeeds, packed by Node (see includes/unit). Redis stores both as they are:
+             building the unit here and handing XADD a dozen fields cost a fifth of the redeem.
 
   Output: one reply per call, in order:
     {'stale'} | {'blocked'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
@@ -68,7 +69,7 @@ local total = ARGV[5] ~= '' and tonumber(ARGV[5]) or nil
 local replies = {}
 local campaign = rcall('HMGET', campaignKey, 'v', 'hmax', 'used')
 if campaign[1] ~= ARGV[1] then
-  for i = 6, #ARGV, 2 do
+  for i = 6, #ARGV, 3 do
     replies[#replies + 1] = {'stale'}
   end
   return replies
@@ -106,15 +107,17 @@ local function count(type, channel, at, amount)
   addToBucket(bucket, 1, amount)
 end
 
--- The stream fields of one event, refilled for each call (n = how many are set).
-local fields = {'i', '', 'at', '', 't', '', 'k', '', 'c', '', 'u', '', 'ch', '', 'n', '1', 'a', '', 'r', '', 'd', ''}
+-- The stream fields of one event (type, code as shown, what Node packed, then amount or reason, then
+-- order id and holdUntil where there are), refilled for each call; n = how many are set.
+local fields = {'t', '', 'c', '', 'e', '', '', '', 'o', '', 'h', ''}
 
-local function useOne(a, unit)
+local function useOne(a, event, unit)
   local mode, fingerprint, nowArg, holdUntil = a[1], a[3], a[4], a[5]
   local now = tonumber(nowArg)
   local unitId, codeId, customerId, email, orderId = a[6], a[7], a[8], a[9], a[10]
-  local blocks = tonumber(a[19])
-  for i = 20, 19 + blocks do
+  local at, channel, amount = a[11], a[12], a[13]
+  local blocks = tonumber(a[14])
+  for i = 15, 14 + blocks do
     local untilMs = rcall('GET', a[i])
     if untilMs and tonumber(untilMs) > now then
       return {'blocked'}
@@ -134,8 +137,7 @@ local function useOne(a, unit)
   end
   -- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
   local anyHold = hmax > now
-  local firstKey, lastKey = 20 + blocks, #a
-  local at, customer, channel, amount = a[12], a[15], a[16], a[17]
+  local firstKey, lastKey = 15 + blocks, #a
 
   local reason
   local n, held
@@ -173,20 +175,19 @@ local function useOne(a, unit)
     end
   end
 
-  fields[2], fields[4], fields[8], fields[10], fields[12], fields[14], fields[22] =
-    a[11], at, a[13], '=' .. display, customer, channel, a[18]
-  local nFields = 22
+  fields[4], fields[6] = '=' .. display, event
   if reason then
-    fields[6], fields[18], fields[20] = 'rejected', '', reason
-    addLedgerEntry(ledger.events, fields, idPrefix, nFields)
+    fields[2], fields[7], fields[8] = 'rejected', 'r', reason
+    addLedgerEntry(ledger.events, fields, idPrefix, 8)
     count('rejected', channel, at == nowArg and now or tonumber(at), '')
     return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
   end
 
-  fields[18], fields[20] = amount, ''
+  fields[7], fields[8] = 'a', amount
+  local nFields = 8
   if orderId ~= '' then
-    fields[23], fields[24] = 'o', orderId
-    nFields = 24
+    fields[nFields + 1], fields[nFields + 2] = 'o', orderId
+    nFields = nFields + 2
   end
   local status
   if mode == 'reserve' then
@@ -221,7 +222,7 @@ local function useOne(a, unit)
     used = used + 1
     rcall('HSET', unitsKey, unitId, unit)
   end
-  fields[6] = status
+  fields[2] = status
   addLedgerEntry(ledger.events, fields, idPrefix, nFields)
   count(status, channel, at == nowArg and now or tonumber(at), amount)
   if fingerprint ~= '' then
@@ -231,8 +232,8 @@ local function useOne(a, unit)
   return {status, code[7], n, held}
 end
 
-for i = 6, #ARGV, 2 do
-  local ok, reply = pcall(useOne, cjson.decode(ARGV[i]), ARGV[i + 1])
+for i = 6, #ARGV, 3 do
+  local ok, reply = pcall(useOne, cjson.decode(ARGV[i]), ARGV[i + 1], ARGV[i + 2])
   if not ok then
     reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
   end
