@@ -13,6 +13,8 @@ import type { Reply } from './scripts';
  */
 export const MAX_USE_BATCH = 32;
 
+const HOUR = 3_600_000;
+
 interface Pending {
 	call: [call: string, event: string, unit: string];
 	req: RedeemRequest;
@@ -33,7 +35,8 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 	const holdUntil = mode === 'reserve' ? String(req.holdUntil ?? req.now) : '';
 	const orderId = opt(req.orderId);
 	const e = req.event;
-	const at = String(eventTime(e.at));
+	const atMs = eventTime(e.at);
+	const at = String(atMs);
 	const customer = enc(e.customerId);
 	const channel = enc(e.channel);
 	const amount = amountArg(e.amount);
@@ -48,11 +51,10 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 		opt(req.customerId),
 		opt(req.email),
 		orderId,
-		at,
+		String(atMs - (((atMs % HOUR) + HOUR) % HOUR)),
 		channel,
 		amount,
-		String(blockKeys.length),
-		...blockKeys,
+		blockKeys,
 		...req.customerKeys,
 	]);
 	// state, began as a reservation, holdUntil, code key, code as shown ('': finishUnit reads it from the

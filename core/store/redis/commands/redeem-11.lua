@@ -28,9 +28,10 @@
     ARGV[6..] three per call. First what the script decides on, a JSON array of strings:
              mode ('redeem' | 'reserve'), idempotency key, fingerprint ('' = none), now (epoch ms),
              holdUntil ('' for a redemption), unit id, code key, customer id, email, order id ('' = none),
-             the event's at (epoch ms), channel ('' = none, '=' .. value) and amount ('' = none), k, k
-             block keys (the caller's abuse-key blocks, where one Redis holds every key; on a cluster
-             they live in other slots and the caller reads them before, k = 0), then the customer keys
+             the start of the event's hour (epoch ms, its stats bucket), channel ('' = none,
+             '=' .. value) and amount ('' = none), an array of block keys (the caller's abuse-key
+             blocks, where one Redis holds every key; on a cluster they live in other slots and the
+             caller reads them before: empty), then the customer keys
              (JSON, not one argument per string: Node packs one string per call faster than ioredis
              frames twenty, and cjson reads it back about as fast as Redis makes ARGV).
              Then the event's own fields, packed by Node (`packedEvent` in codec.ts), and the unit the
@@ -84,8 +85,7 @@ local idPrefix = time[1] .. string.format('%06d', time[2])
 
 -- Stats buckets of the batch by type, channel and hour; read on first use, written once at the end.
 local buckets, bucketList = {}, {}
-local function count(type, channel, at, amount)
-  local hour = at - at % 3600000
+local function count(type, channel, hour, amount)
   local byChannel = buckets[type]
   if not byChannel then
     byChannel = {}
@@ -98,7 +98,7 @@ local function count(type, channel, at, amount)
   end
   local bucket = byHour[hour]
   if not bucket then
-    local key, day, field = statsBucket(ledger, {at = at, type = type, channel = channel})
+    local key, day, field = statsBucket(ledger, {at = hour, type = type, channel = channel})
     bucket = parseBucket(rcall('HGET', key, field))
     bucket.key, bucket.day, bucket.field = key, day, field
     byHour[hour] = bucket
@@ -115,10 +115,9 @@ local function useOne(a, event, unit)
   local mode, fingerprint, nowArg, holdUntil = a[1], a[3], a[4], a[5]
   local now = tonumber(nowArg)
   local unitId, codeId, customerId, email, orderId = a[6], a[7], a[8], a[9], a[10]
-  local at, channel, amount = a[11], a[12], a[13]
-  local blocks = tonumber(a[14])
-  for i = 15, 14 + blocks do
-    local untilMs = rcall('GET', a[i])
+  local hour, channel, amount, blockKeys = a[11], a[12], a[13], a[14]
+  for i = 1, #blockKeys do
+    local untilMs = rcall('GET', blockKeys[i])
     if untilMs and tonumber(untilMs) > now then
       return {'blocked'}
     end
@@ -137,7 +136,7 @@ local function useOne(a, event, unit)
   end
   -- No hold of this campaign can be live after the latest holdUntil ever given: skip the counting.
   local anyHold = hmax > now
-  local firstKey, lastKey = 15 + blocks, #a
+  local firstKey, lastKey = 15, #a
 
   local reason
   local n, held
@@ -179,7 +178,7 @@ local function useOne(a, event, unit)
   if reason then
     fields[2], fields[7], fields[8] = 'rejected', 'r', reason
     addLedgerEntry(ledger.events, fields, idPrefix, 8)
-    count('rejected', channel, at == nowArg and now or tonumber(at), '')
+    count('rejected', channel, hour, '')
     return storeOutcome(idempotencyKey, fingerprint, ttl, {'rejected', reason})
   end
 
@@ -224,7 +223,7 @@ local function useOne(a, event, unit)
   end
   fields[2] = status
   addLedgerEntry(ledger.events, fields, idPrefix, nFields)
-  count(status, channel, at == nowArg and now or tonumber(at), amount)
+  count(status, channel, hour, amount)
   if fingerprint ~= '' then
     storeOutcome(idempotencyKey, fingerprint, ttl, {status, unitId, nowArg, holdUntil, codeId, code[7], '', tostring(n), tostring(held)})
   end
