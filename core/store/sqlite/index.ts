@@ -89,9 +89,27 @@ class Rejected {
 /** Outcomes that wrote nothing and are never kept under an idempotency key. */
 const UNSTORED = new Set(['stale', 'duplicate', 'missing', 'blocked']);
 
+/** A campaign's row of `campaign_counters`, as the redeems of one group commit see it. */
+interface Counters {
+	version: number;
+	redeemed: number;
+	holdUntilMax: number;
+}
+
 export class SqliteStore extends PreparedStatements implements CouponStore {
 	readonly kind = 'sqlite' as const;
-	private pending: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }> = [];
+	private pending: Array<{
+		fn: () => unknown;
+		keepsCounters: boolean;
+		resolve: (value: unknown) => void;
+		reject: (err: unknown) => void;
+	}> = [];
+	/**
+	 * The counters rows read during one group commit. The transaction holds the write lock, so only its own
+	 * writes change them: a redeem or reservation keeps its row up to date here; any other write, and any
+	 * write that fails, empties the map.
+	 */
+	private groupCounters: Map<string, Counters> | null = null;
 	private flushScheduled = false;
 	private closed = false;
 
@@ -104,10 +122,10 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 	 * (group commit): one `BEGIN IMMEDIATE` … `COMMIT`, each write inside its own savepoint so a failing
 	 * one is undone alone. Every caller is answered only after the COMMIT.
 	 */
-	private tx<T>(fn: () => T): Promise<T> {
+	private tx<T>(fn: () => T, keepsCounters = false): Promise<T> {
 		if (this.closed) return Promise.reject(new StoreError('the store is closed', false));
 		return new Promise<T>((resolve, reject) => {
-			this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+			this.pending.push({ fn, keepsCounters, resolve: resolve as (value: unknown) => void, reject });
 			if (!this.flushScheduled) {
 				this.flushScheduled = true;
 				setImmediate(() => this.flush());
@@ -133,14 +151,17 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		// A write alone in its transaction needs no savepoint: its failure rolls the transaction back.
 		const alone = batch.length === 1;
 		const results: Array<{ ok: boolean; value: unknown }> = [];
+		this.groupCounters = new Map();
 		try {
 			for (const p of batch) {
 				if (!alone) this.run('SAVEPOINT op');
 				try {
 					const value = p.fn();
 					if (!alone) this.run('RELEASE op');
+					if (!p.keepsCounters) this.groupCounters.clear();
 					results.push({ ok: true, value });
 				} catch (err) {
+					this.groupCounters.clear();
 					if (alone) throw err;
 					this.run('ROLLBACK TO op');
 					this.run('RELEASE op');
@@ -155,6 +176,8 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 				// the transaction may already be gone after an I/O error
 			}
 			return failAll(err);
+		} finally {
+			this.groupCounters = null;
 		}
 		batch.forEach((p, i) => (results[i].ok ? p.resolve(results[i].value) : p.reject(results[i].value)));
 	}
@@ -392,10 +415,15 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 
 	// ---------- redeem / reserve ----------
 
-	/** The stored version, redeemed counter and newest hold of the campaign, in one read. */
-	private counters(campaignId: string): { version: number; redeemed: number; holdUntilMax: number } | null {
+	/** The stored version, redeemed counter and newest hold of the campaign, in one read per group commit. */
+	private counters(campaignId: string): Counters | null {
+		const known = this.groupCounters?.get(campaignId);
+		if (known) return known;
 		const row = this.get('SELECT version, redeemed, hold_until_max FROM campaign_counters WHERE campaign_id = ?', campaignId);
-		return row ? { version: num(row.version), redeemed: num(row.redeemed), holdUntilMax: num(row.hold_until_max) } : null;
+		if (!row) return null;
+		const counters = { version: num(row.version), redeemed: num(row.redeemed), holdUntilMax: num(row.hold_until_max) };
+		this.groupCounters?.set(campaignId, counters);
+		return counters;
 	}
 
 	/** The code when every limit allows one more use; null when it is missing or in another campaign. */
@@ -470,15 +498,17 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 							'UPDATE campaign_counters SET hold_until_max = MAX(hold_until_max, ?) WHERE campaign_id = ?',
 							holdUntil, limits.campaignId,
 						);
+						counters.holdUntilMax = Math.max(counters.holdUntilMax, holdUntil ?? now);
 						this.append(req.event, 'reserved', 1, null, { code: checked.code, data: { ...data, holdUntil } });
 					} else {
 						this.countRedemption(limits.campaignId, req.codeKey, req.customerKeys, 1);
+						counters.redeemed += 1;
 						this.append(req.event, 'redeemed', 1, null, { code: checked.code, data });
 					}
 					const after = hold ? { ...checked, reserved: checked.reserved + 1 } : { ...checked, redemptions: checked.redemptions + 1 };
 					return { status: hold ? 'reserved' : 'redeemed', unitId: req.unitId, code: after, at: now, holdUntil };
 				});
-		});
+		}, true);
 	}
 
 	redeem(req: RedeemRequest): Promise<RedeemOutcome> {

@@ -10,6 +10,9 @@
   An event (table `e`, all strings): id, at (epoch ms), campaign, code, customer, channel (nullable:
   '' = null, '=' .. value), amount ('' = null), data (JSON, '' = {}), type, count, reason ('' = none),
   extra (optional flat list of stream fields the reader merges into data).
+  Stream fields: i, at, t, k, c, u, ch, n, a, r, d, then the extras. The redeem script writes its events
+  as t, c, e, then a or r, then o and h where there are: `e` holds id, at, campaign, customer, channel
+  and data as Node packed them, and the count is 1. `decodeEvent` (codec.ts) reads both.
 ]]
 
 -- A draft from the eight arguments starting at ARGV[i].
