@@ -36,7 +36,7 @@
              frames twenty, and cjson reads it back about as fast as Redis makes ARGV).
              Then the event's own fields, packed by Node (`packedEvent` in codec.ts), and the unit the
              call adds if it succeeds, packed by Node (see includes/unit). Redis stores both as they are:
-             building the unit here and handing XADD a dozen fields cost a fifth of the redeem.
+             building the unit here and handing XADD a dozen fields cost Redis a seventh of the redeem.
 
   Output: one reply per call, in order:
     {'stale'} | {'blocked'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
