@@ -14,6 +14,7 @@ import { loadScripts } from '../../core/store/redis/scripts';
 import { openSqliteStore } from '../../core/store/sqlite';
 import type { CouponStore, EventDraft, LimitSnapshot, StoredCode } from '../../core/store/types';
 import type { Campaign, LedgerEvent } from '../../core/types';
+import { campaign, limitsOf, plainCode, T0 } from './fixtures';
 
 interface PrivateRedis {
 	url: string;
@@ -28,7 +29,6 @@ const setup = require('../setup/redis') as {
 	waitForPort(port: number, timeoutMs: number): Promise<void>;
 };
 
-const T0 = Date.parse('2027-03-10T12:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
@@ -38,33 +38,12 @@ const url = (): string => {
 };
 const newPrefix = () => `ck-test:${randomUUID()}:`;
 
-function campaign(id: string, version: number, limits: Partial<Campaign['limits']> = {}): Campaign {
-	return {
-		id,
-		name: id,
-		code: { charset: 'ABCDEFGHJK', checkCharacter: false, pattern: '####' },
-		discount: { type: 'percent', value: 10 },
-		validity: { zone: 'UTC', startsAt: null, endsAt: null, lifetimeDays: null, windows: [] },
-		limits: { perCode: 1, perCustomer: null, total: null, issuance: null, ...limits },
-		rules: { minOrderAmount: null, currency: null, firstOrderOnly: false, segments: [], channels: [] },
-		capacity: { space: 10_000, maxIssued: 100 },
-		maxGuessProbability: 0.01,
-		metadata: {},
-		active: true,
-		version,
-		createdAt: T0,
-		updatedAt: T0,
-	};
-}
-
-const limitsOf = (c: Campaign): LimitSnapshot => ({ campaignId: c.id, campaignVersion: c.version, ...c.limits });
-
 /** Stores campaign `c` with one plain code `key`; `draftOf(0)` and `draftOf(1)` give the two events. */
 async function seedOneCode(store: CouponStore, c: Campaign, key: string, draftOf: (n: number) => EventDraft): Promise<void> {
 	await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
 	await store.insertGenerated({
 		limits: limitsOf(c),
-		codes: [{ key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+		codes: [plainCode(c, key)],
 		now: T0,
 		event: draftOf(1),
 	});
@@ -404,10 +383,7 @@ describe('Redis store', () => {
 				id: `ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: codeKey, customerId: `c${n}`, channel: 'web', amount: 10, data: {},
 			});
 			await store.putCampaign(c, null, { ...draftOf(0, ''), code: null, type: 'campaign_created', count: 1, reason: null });
-			const codes: StoredCode[] = ['AAAA', 'BBBB'].map((key) => ({
-				key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
-				redemptions: 0, reserved: 0, metadata: {},
-			}));
+			const codes = ['AAAA', 'BBBB'].map((key) => plainCode(c, key));
 			await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1, '') });
 			// A key of the campaign's slot that is no hash: the call that meets it fails, alone.
 			const raw = new Redis(own.url);
@@ -521,10 +497,7 @@ describe('Redis store', () => {
 			await store.putCampaign(c, null, { ...draftOf(0), type: 'campaign_created', count: 1, reason: null });
 			const keys = Array.from({ length: CODE_CACHE_SIZE + 1 }, (_, i) => `K${String(i).padStart(6, '0')}`);
 			for (let i = 0; i < keys.length; i += 1000) {
-				const codes = keys.slice(i, i + 1000).map((key): StoredCode => ({
-					key, code: key, campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
-					redemptions: 0, reserved: 0, metadata: {},
-				}));
+				const codes = keys.slice(i, i + 1000).map((key) => plainCode(c, key));
 				await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1 + i) });
 			}
 			// reading a code is seeing it: one more code than the cache holds, oldest first
@@ -554,7 +527,7 @@ describe('Redis store', () => {
 			await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
 			await store.insertGenerated({
 				limits: limitsOf(c),
-				codes: [{ key: 'UNITS', code: 'UN-ITS', campaignId: c.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null, redemptions: 0, reserved: 0, metadata: {} }],
+				codes: [plainCode(c, 'UNITS', 'UN-ITS')],
 				now: T0,
 				event: draftOf(1),
 			});

@@ -3,31 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, type SqliteStore } from '../../core/store/sqlite';
-import type { EventDraft, LimitSnapshot, RedeemOutcome, StoredCode } from '../../core/store/types';
-import type { Campaign } from '../../core/types';
-
-const T0 = Date.parse('2027-03-10T12:00:00Z');
-
-function campaign(version: number, limits: Partial<Campaign['limits']> = {}): Campaign {
-	return {
-		id: 'group',
-		name: 'group',
-		code: { charset: 'ABCDEFGHJK', checkCharacter: false, pattern: '####' },
-		discount: { type: 'percent', value: 10 },
-		validity: { zone: 'UTC', startsAt: null, endsAt: null, lifetimeDays: null, windows: [] },
-		limits: { perCode: 1, perCustomer: null, total: null, issuance: null, ...limits },
-		rules: { minOrderAmount: null, currency: null, firstOrderOnly: false, segments: [], channels: [] },
-		capacity: { space: 10_000, maxIssued: 100 },
-		maxGuessProbability: 0.01,
-		metadata: {},
-		active: true,
-		version,
-		createdAt: T0,
-		updatedAt: T0,
-	};
-}
-
-const limitsOf = (c: Campaign): LimitSnapshot => ({ campaignId: c.id, campaignVersion: c.version, ...c.limits });
+import type { EventDraft, RedeemOutcome } from '../../core/store/types';
+import { campaign, limitsOf, plainCode, T0 } from './fixtures';
 
 const draft = (id: string): EventDraft => ({
 	id, at: new Date(T0).toISOString(), campaignId: 'group', code: null, customerId: null, channel: null, amount: null, data: {},
@@ -46,15 +23,12 @@ describe('SQLite store', () => {
 	});
 
 	it('commits the redeems of one tick together, each seeing the counters as the ones before it left them', async () => {
-		const v1 = campaign(1, { total: 3 });
+		const v1 = campaign('group', 1, { total: 3 });
 		await store.putCampaign(v1, null, { ...draft('created'), type: 'campaign_created', count: 1, reason: null });
 		const keys = ['AAAA', 'BBBB', 'CCCC', 'DDDD', 'EEEE', 'FFFF'];
 		await store.insertGenerated({
 			limits: limitsOf(v1),
-			codes: keys.map((key): StoredCode => ({
-				key, code: key, campaignId: v1.id, customerId: null, email: null, channel: null, issuedAt: T0, expiresAt: null, voidedAt: null,
-				redemptions: 0, reserved: 0, metadata: {},
-			})),
+			codes: keys.map((key) => plainCode(v1, key)),
 			now: T0,
 			event: draft('generated'),
 		});
@@ -75,7 +49,7 @@ describe('SQLite store', () => {
 			redeem(4),
 			// a new version of the campaign, committed in the same transaction: the redeem after it made with
 			// version 1 is stale
-			store.putCampaign(campaign(2, { total: 3 }), 1, { ...draft('updated'), type: 'campaign_updated', count: 1, reason: null }),
+			store.putCampaign(campaign('group', 2, { total: 3 }), 1, { ...draft('updated'), type: 'campaign_updated', count: 1, reason: null }),
 			redeem(5),
 		]);
 		const statuses = answers.map((a) => (a instanceof Error ? 'error' : typeof a === 'string' ? a : (a.status === 'rejected' ? a.reason : a.status)));

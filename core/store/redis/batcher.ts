@@ -57,8 +57,7 @@ export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKey
 		blockKeys,
 		...req.customerKeys,
 	]);
-	// state, began as a reservation, holdUntil, code key, code as shown ('': finishUnit reads it from the
-	// code, which this process has not read), customer, order id, amount, channel, customer keys
+	// the layout of includes/unit.lua, the code as shown left '' (this process has not read the code)
 	const unit = JSON.stringify([
 		mode === 'reserve' ? 'held' : 'standing',
 		mode === 'reserve' ? '1' : '',
