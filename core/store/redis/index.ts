@@ -132,8 +132,8 @@ export class RedisStore implements CouponStore {
 	}
 
 	/**
-	 * Script calls spread over the connections: with one auto-pipelined connection, Redis and this process
-	 * take turns on each batch; with several, one works while the other waits.
+	 * Script calls spread over the connections: Redis serves its clients in turn, so a backlog on one (a
+	 * large generate batch, a long `events()` page) does not stand in front of every redeem.
 	 */
 	private get scripts(): Scripts {
 		const n = this.connections.length;
@@ -873,7 +873,10 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 	const ioredis = require('ioredis') as typeof import('ioredis');
 	const connection: RedisOptions = {
 		lazyConnect: true,
-		enableAutoPipelining: true,
+		// Off: redeems already reach Redis in batches (UseBatcher), and ioredis' auto-pipelines kept every
+		// command they carried alive through a young-generation GC, which then copied ~1.5 KB per call.
+		// Measured with 64 redeems in flight: 20-30% more engine redeems per second without them.
+		enableAutoPipelining: false,
 		// Fail fast instead of queueing while disconnected, and never resend a write whose reply was lost.
 		enableOfflineQueue: false,
 		autoResendUnfulfilledCommands: false,
@@ -890,7 +893,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 	if (options.cluster && options.cluster.length > 0) {
 		const clusterOptions: ClusterOptions = {
 			lazyConnect: true,
-			enableAutoPipelining: true,
+			enableAutoPipelining: false,
 			// The cluster's own ready check goes through its queue; calls wait for `ready` in run() instead.
 			clusterRetryStrategy: (times: number) => Math.min(times * 100, 1000),
 			redisOptions: connection,
