@@ -1,6 +1,6 @@
 // Redis store: what only Redis has (hash slots, script loading, cursors across connections, failing
 // fast), and one scripted run of every store operation compared with the SQLite store.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -737,6 +737,8 @@ describe('Redis store', () => {
 			}
 		});
 		afterAll(async () => {
+			// while the node is up, so that their connections quit politely
+			await Promise.all(stores.splice(0).map((s) => s.close()));
 			node.disconnect();
 			await server.stop();
 		});
@@ -848,6 +850,26 @@ describe('Redis store', () => {
 			expect(err.message).toContain(`127.0.0.1:${port}`);
 			expect(err.message).not.toContain('s3cr3t-pw');
 			expect(Date.now() - started).toBeLessThan(1500);
+		});
+
+		it('leaves nothing behind that keeps the process alive once it has given up', async () => {
+			// In a process of its own, where nothing else holds a timer: ioredis' default gave each failed socket
+			// 2 s to close politely, so a script that could not reach Redis lingered that long after the error.
+			const port = await setup.freePort();
+			const dist = join(__dirname, '..', '..', 'dist', 'core');
+			const script = `
+				const { openRedisStore } = require(${JSON.stringify(join(dist, 'store', 'redis'))});
+				const { openRedisTriggerStore } = require(${JSON.stringify(join(dist, 'triggers', 'store', 'redis'))});
+				(async () => {
+					const options = { type: 'redis', host: '127.0.0.1', port: ${port}, commandTimeoutMs: 400 };
+					const errors = [await openRedisStore(options).catch((e) => e.code), await openRedisTriggerStore(options).catch((e) => e.code)];
+					await new Promise((r) => setTimeout(r, 500));
+					setImmediate(() => process.stdout.write(JSON.stringify({ errors, timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout') })));
+				})();`;
+			const out = await new Promise<string>((resolve, reject) =>
+				execFile(process.execPath, ['-e', script], { timeout: 10_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+			);
+			expect(JSON.parse(out)).toEqual({ errors: ['STORE_ERROR', 'STORE_ERROR'], timers: [] });
 		});
 
 		it('gives up on a server that accepts but never answers', async () => {

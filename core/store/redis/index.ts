@@ -882,6 +882,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 		autoResendUnfulfilledCommands: false,
 		commandTimeout: timeout,
 		connectTimeout: timeout,
+		// After a failed connection, ioredis waits this long for the socket to close before destroying it; its
+		// 2 s default kept a process that could not reach Redis alive 2 s after it gave up.
+		disconnectTimeout: 200,
 		maxRetriesPerRequest: 0,
 		retryStrategy: (times: number) => Math.min(times * 100, 1000),
 		...(options.username !== undefined ? { username: options.username } : {}),
