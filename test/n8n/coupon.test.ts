@@ -6,8 +6,13 @@ import { couponJson, runCoupon } from './helpers/run';
 import { STORES } from './helpers/stores';
 import { chain, couponNode, couponTypes } from './helpers/workflows';
 import { releaseAllEngines } from '../../nodes/n8n/shared/store';
+import { closeAllTriggers } from '../../nodes/n8n/shared/triggers';
 
-afterAll(releaseAllEngines);
+// the Customer operations open trigger services, which n8n keeps for the life of the process
+afterAll(async () => {
+	await closeAllTriggers();
+	await releaseAllEngines();
+});
 
 const createSpring = (extra: IDataObject = {}) => ({
 	resource: 'campaign',
