@@ -488,6 +488,39 @@ describe('Redis store', () => {
 			}
 		});
 
+		it('looks up the campaigns of the codes asked for in one tick, and the blocks, with one MGET', async () => {
+			const writer = await openOwn();
+			const draftOf = (n: number, campaignId: string): EventDraft => ({
+				id: `tick-ev-${n}`, at: new Date(T0).toISOString(), campaignId, code: null, customerId: null, channel: null, amount: null, data: {},
+			});
+			for (const [n, c, key] of [[0, campaign('tick-a', 1), 'TAAA'], [2, campaign('tick-b', 1), 'TBBB']] as const) {
+				await writer.putCampaign(c, null, { ...draftOf(n, c.id), type: 'campaign_created', count: 1, reason: null });
+				await writer.insertGenerated({ limits: limitsOf(c), codes: [plainCode(c, key)], now: T0, event: draftOf(n + 1, c.id) });
+			}
+			// another process on the same keys: nothing of these codes in its memory
+			const reader = await open({ url: own.url, keyPrefix: writer.keys.prefix });
+			const raw = new Redis(own.url);
+			try {
+				await raw.set(reader.keys.abuse('id:tick').blockedUntil, String(T0 + 5000));
+				const calls = () => commandCalls(raw, 'mget', 'get');
+				const before = await calls();
+				const answers = await Promise.all([
+					reader.campaignOfCode('TAAA'),
+					reader.campaignOfCode('TBBB'),
+					reader.campaignOfCode('TNNN'),
+					reader.blockedUntil(['id:tick', 'id:none'], T0),
+					reader.campaignOfCode('TAAA'),
+				]);
+				expect(answers).toEqual(['tick-a', 'tick-b', null, T0 + 5000, 'tick-a']);
+				expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get });
+				// alone in its tick, a lookup is a plain GET
+				expect(await reader.campaignOfCode('TBBB')).toBe('tick-b');
+				expect(await calls()).toEqual({ mget: before.mget + 1, get: before.get + 1 });
+			} finally {
+				raw.disconnect();
+			}
+		});
+
 		it('remembers the campaign of the codes it saw last, and still finds older codes with one GET', async () => {
 			const store = await openOwn();
 			const c = campaign('cache', 1);

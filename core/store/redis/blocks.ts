@@ -1,18 +1,8 @@
-// Block checks asked for in one tick are read together: one MGET for all of them, where a busy process
-// would otherwise send one GET per key and call.
-
-interface Pending {
-	keys: string[];
-	now: number;
-	resolve: (until: number | null) => void;
-	reject: (err: unknown) => void;
-}
-
-/** Reads the stored block ends of the given abuse keys, in order (null where there is none). */
-type ReadEnds = (keys: string[]) => Promise<Array<string | null>>;
+// A caller is blocked until the latest live end among the blocks of its abuse keys.
+import type { TickReads } from './tickReads';
 
 /** The latest block end after `now`, or null when none of them is live. */
-function liveUntil(ends: Array<string | null | undefined>, now: number): number | null {
+function liveUntil(ends: Array<string | null>, now: number): number | null {
 	let latest: number | null = null;
 	for (const end of ends) {
 		const until = Number(end ?? 0);
@@ -22,29 +12,12 @@ function liveUntil(ends: Array<string | null | undefined>, now: number): number 
 }
 
 export class BlockReader {
-	private pending: Pending[] = [];
+	constructor(
+		private readonly reads: TickReads,
+		private readonly keyOf: (abuseKey: string) => string,
+	) {}
 
-	constructor(private readonly read: ReadEnds) {}
-
-	until(keys: string[], now: number): Promise<number | null> {
-		return new Promise((resolve, reject) => {
-			if (this.pending.length === 0) setImmediate(() => this.flush());
-			this.pending.push({ keys, now, resolve, reject });
-		});
-	}
-
-	private flush(): void {
-		const batch = this.pending;
-		this.pending = [];
-		const unique = [...new Set(batch.flatMap((p) => p.keys))];
-		(unique.length === 0 ? Promise.resolve([]) : this.read(unique)).then(
-			(ends) => {
-				const byKey = new Map(unique.map((key, i) => [key, ends[i]]));
-				for (const p of batch) p.resolve(liveUntil(p.keys.map((key) => byKey.get(key)), p.now));
-			},
-			(err: unknown) => {
-				for (const p of batch) p.reject(err);
-			},
-		);
+	async until(abuseKeys: string[], now: number): Promise<number | null> {
+		return liveUntil(await Promise.all(abuseKeys.map((k) => this.reads.get(this.keyOf(k)))), now);
 	}
 }

@@ -45,6 +45,7 @@ import {
 } from './codec';
 import { UseBatcher } from './batcher';
 import { BlockReader } from './blocks';
+import { TickReads } from './tickReads';
 import { StoreKeys } from './keys';
 import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './scripts';
 
@@ -111,11 +112,13 @@ export class RedisStore implements CouponStore {
 	/** Campaigns whose stream is known to be listed in `keys.streams`. */
 	private readonly listedStreams = new Set<string>();
 	private readonly uses = new UseBatcher((limits, calls) => this.runUses(limits, calls));
-	// Each key's block lives in the key's own slot: a cluster reads them one GET each.
-	private readonly blocks = new BlockReader((keys) => {
-		const names = keys.map((k) => this.keys.abuse(k).blockedUntil);
-		return this.client.isCluster ? Promise.all(names.map((name) => this.client.get(name))) : this.client.mget(names);
-	});
+	// Each of these keys lives in a slot of its own: a cluster reads them one GET each.
+	private readonly reads = new TickReads((names) =>
+		names.length === 1 || this.client.isCluster
+			? Promise.all(names.map((name) => this.client.get(name)))
+			: this.client.mget(names),
+	);
+	private readonly blocks = new BlockReader(this.reads, (abuseKey) => this.keys.abuse(abuseKey).blockedUntil);
 
 	constructor(
 		clients: Client[],
@@ -243,14 +246,14 @@ export class RedisStore implements CouponStore {
 	// ---------- codes ----------
 
 	/**
-	 * One GET of the index. It may hold a claim for a code still being inserted (or left by an insert that
+	 * One read of the index (the reads of one tick go as one MGET). It may hold a claim for a code still being inserted (or left by an insert that
 	 * failed): the answer is then a campaign without that code, and the next call on it says NOT_FOUND.
 	 * Only a mapping seen to exist is cached (it never changes once the code exists).
 	 */
 	campaignOfCode(codeKey: string): Promise<string | null> {
 		const cached = this.codeCampaigns.get(codeKey);
 		if (cached !== undefined) return Promise.resolve(cached);
-		return this.run(() => this.client.get(this.keys.codeIndex(codeKey)));
+		return this.run(() => this.reads.get(this.keys.codeIndex(codeKey)));
 	}
 
 	private seen(codeKey: string, campaignId: string): void {
