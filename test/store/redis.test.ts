@@ -549,6 +549,37 @@ describe('Redis store', () => {
 			}
 		});
 
+		it('counts no holds for a validate while none of the campaign can be live, and counts them once one can', async () => {
+			const store = await openOwn();
+			const c = campaign('holds', 1, { perCode: 3, perCustomer: 3, total: 10 });
+			const draftOf = (n: number): EventDraft => ({
+				id: `holds-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'HOLD', customerId: 'ann', channel: null, amount: null, data: {},
+			});
+			await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
+			await store.insertGenerated({ limits: limitsOf(c), codes: [plainCode(c, 'HOLD')], now: T0, event: draftOf(1) });
+			const use = { limits: limitsOf(c), codeKey: 'HOLD', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: null, now: T0 };
+			const usage = (now: number) => store.usage({ campaignId: c.id, codeKey: 'HOLD', customerKeys: ['id:ann'], now });
+			const raw = new Redis(own.url);
+			try {
+				const zcounts = async () => (await commandCalls(raw, 'zcount')).zcount;
+				expect(await store.redeem({ ...use, unitId: `${c.id}~r1`, event: draftOf(2) })).toMatchObject({ status: 'redeemed' });
+				let before = await zcounts();
+				expect(await usage(T0)).toMatchObject({ code: { redemptions: 1, reserved: 0 }, customerUsed: 1, campaignUsed: 1 });
+				expect(await zcounts()).toBe(before);
+
+				expect(await store.reserve({ ...use, unitId: `${c.id}~h1`, holdUntil: T0 + HOUR, event: draftOf(3) })).toMatchObject({ status: 'reserved' });
+				before = await zcounts();
+				expect(await usage(T0 + MIN)).toMatchObject({ code: { redemptions: 1, reserved: 1 }, customerUsed: 2, campaignUsed: 2 });
+				expect(await zcounts()).toBe(before + 3);
+				// after the latest hold has lapsed, nothing is counted again
+				before = await zcounts();
+				expect(await usage(T0 + 2 * HOUR)).toMatchObject({ code: { redemptions: 1, reserved: 0 }, customerUsed: 1, campaignUsed: 1 });
+				expect(await zcounts()).toBe(before);
+			} finally {
+				raw.disconnect();
+			}
+		});
+
 		it('keeps each unit as a field of its campaign, and still finishes units kept one hash each', async () => {
 			const store = await openOwn();
 			const c = campaign('units', 1, { perCode: 5, total: null });
