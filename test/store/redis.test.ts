@@ -549,6 +549,51 @@ describe('Redis store', () => {
 			}
 		});
 
+		it('reads the use of the codes asked for in one tick with one script call per campaign; a call that fails fails alone', async () => {
+			const store = await openOwn();
+			const a = campaign('reads-a', 1, { perCustomer: 2 });
+			const b = campaign('reads-b', 1);
+			const draftOf = (n: number, campaignId: string): EventDraft => ({
+				id: `reads-ev-${n}`, at: new Date(T0).toISOString(), campaignId, code: null, customerId: null, channel: null, amount: null, data: {},
+			});
+			for (const [n, c, keys] of [[0, a, ['RAAA', 'RBBB']], [2, b, ['RCCC']]] as const) {
+				await store.putCampaign(c, null, { ...draftOf(n, c.id), type: 'campaign_created', count: 1, reason: null });
+				await store.insertGenerated({ limits: limitsOf(c), codes: keys.map((key) => plainCode(c, key)), now: T0, event: draftOf(n + 1, c.id) });
+			}
+			const redeemed = await store.redeem({
+				limits: limitsOf(a), codeKey: 'RAAA', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: null, unitId: `${a.id}~r1`, now: T0,
+				event: { ...draftOf(4, a.id), code: 'RAAA', customerId: 'ann' },
+			});
+			expect(redeemed).toMatchObject({ status: 'redeemed' });
+			const raw = new Redis(own.url);
+			try {
+				// a code key of campaign a's slot that is no hash: the read that meets it fails, alone
+				await raw.set(store.keys.slot(a.id).code('RBAD'), 'not a hash');
+				// a connection's first call of a script sends its source (EVAL), the rest its SHA
+				const scriptCalls = async () => {
+					const n = await commandCalls(raw, 'evalsha', 'eval');
+					return n.evalsha + n.eval;
+				};
+				const before = await scriptCalls();
+				const read = (c: Campaign, codeKey: string, customerKeys: string[]) =>
+					store.usage({ campaignId: c.id, codeKey, customerKeys, now: T0 + MIN }).catch((e: unknown) => e);
+				const [first, second, bad, third] = await Promise.all([
+					read(a, 'RAAA', ['id:ann']),
+					read(a, 'RBBB', ['id:bob', 'id:ann']),
+					read(a, 'RBAD', []),
+					read(b, 'RCCC', []),
+				]);
+				expect(await scriptCalls()).toBe(before + 2);
+				expect(first).toMatchObject({ code: { key: 'RAAA', campaignId: a.id, redemptions: 1 }, customerUsed: 1, campaignUsed: 1 });
+				expect(second).toMatchObject({ code: { key: 'RBBB', redemptions: 0 }, customerUsed: 1, campaignUsed: 1 });
+				expect(bad).toBeInstanceOf(StoreError);
+				expect((bad as StoreError).message).toMatch(/WRONGTYPE/);
+				expect(third).toMatchObject({ code: { key: 'RCCC', campaignId: b.id, redemptions: 0 }, customerUsed: 0, campaignUsed: 0 });
+			} finally {
+				raw.disconnect();
+			}
+		});
+
 		it('counts no holds for a validate while none of the campaign can be live, and counts them once one can', async () => {
 			const store = await openOwn();
 			const c = campaign('holds', 1, { perCode: 3, perCustomer: 3, total: 10 });

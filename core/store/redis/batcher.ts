@@ -1,10 +1,10 @@
 // Redeems and reservations that arrive while the event loop is busy go to Redis together: one script call
 // per campaign version and batch, as SQLite commits them together. Each call still gets its own outcome,
 // decided after the calls queued before it.
-import { StoreError } from '../../errors';
 import type { LimitSnapshot, RedeemOutcome, RedeemRequest } from '../types';
 import { amountArg, enc, eventTime, opt, packedEvent, replyOutcome, storedCode } from './codec';
 import type { Reply } from './scripts';
+import { TickGroups } from './tickGroups';
 
 /**
  * Calls per script run: enough to spread its fixed cost, few enough that no run holds Redis for long,
@@ -19,11 +19,9 @@ interface Pending {
 	call: [call: string, event: string, unit: string];
 	req: RedeemRequest;
 	mode: 'redeem' | 'reserve';
-	resolve: (outcome: RedeemOutcome) => void;
-	reject: (err: unknown) => void;
 }
 
-type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<Reply[]>;
+type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<unknown[]>;
 
 /**
  * One call as the redeem script reads it (see redeem-11.lua): what the script decides on, as a JSON array
@@ -90,63 +88,22 @@ function usedOutcome(p: Pending, reply: UsedReply, campaignId: string): RedeemOu
 }
 
 export class UseBatcher {
-	private groups = new Map<string, { limits: LimitSnapshot; pending: Pending[] }>();
-	private scheduled = false;
+	private readonly runs: TickGroups<Pending, unknown[]>;
 
-	constructor(private readonly runBatch: RunBatch) {}
+	constructor(runBatch: RunBatch) {
+		// a group is one campaign version: its calls share the limits the script checks
+		this.runs = new TickGroups((_group, batch) => runBatch(batch[0].req.limits, batch.flatMap((p) => p.call)), MAX_USE_BATCH);
+	}
 
 	add(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): Promise<RedeemOutcome> {
-		const call = packUse(mode, req, blockKeys);
-		return new Promise<RedeemOutcome>((resolve, reject) => {
-			const id = `${req.limits.campaignVersion}:${req.limits.campaignId}`;
-			let group = this.groups.get(id);
-			if (!group) {
-				group = { limits: req.limits, pending: [] };
-				this.groups.set(id, group);
-			}
-			group.pending.push({ call, req, mode, resolve, reject });
-			if (!this.scheduled) {
-				this.scheduled = true;
-				setImmediate(() => this.flush());
-			}
-		});
-	}
-
-	private flush(): void {
-		this.scheduled = false;
-		const groups = this.groups;
-		this.groups = new Map();
-		for (const { limits, pending } of groups.values()) {
-			for (let i = 0; i < pending.length; i += MAX_USE_BATCH) void this.send(limits, pending.slice(i, i + MAX_USE_BATCH));
-		}
-	}
-
-	private async send(limits: LimitSnapshot, batch: Pending[]): Promise<void> {
-		let replies: Reply[];
-		try {
-			replies = await this.runBatch(
-				limits,
-				batch.flatMap((p) => p.call),
+		const p: Pending = { call: packUse(mode, req, blockKeys), req, mode };
+		const campaignId = req.limits.campaignId;
+		return this.runs
+			.add(`${req.limits.campaignVersion}:${campaignId}`, p)
+			.then((reply) =>
+				reply[0] === 'redeemed' || reply[0] === 'reserved'
+					? usedOutcome(p, reply as unknown as UsedReply, campaignId)
+					: replyOutcome<RedeemOutcome>(reply as Reply, campaignId),
 			);
-		} catch (err) {
-			for (const p of batch) p.reject(err);
-			return;
-		}
-		batch.forEach((p, i) => {
-			const reply = replies[i] as string[] | undefined;
-			if (!reply) p.reject(new StoreError('the Redis store answered fewer outcomes than it was asked for', false));
-			else if (reply[0] === 'error') p.reject(new StoreError(`the Redis store failed: ${reply[1]}`, false));
-			else {
-				try {
-					p.resolve(
-						reply[0] === 'redeemed' || reply[0] === 'reserved'
-							? usedOutcome(p, reply as unknown as UsedReply, limits.campaignId)
-							: replyOutcome<RedeemOutcome>(reply, limits.campaignId),
-					);
-				} catch (err) {
-					p.reject(err);
-				}
-			}
-		});
 	}
 }

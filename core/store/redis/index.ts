@@ -43,8 +43,9 @@ import {
 	storedCode,
 	type Cursor,
 } from './codec';
-import { UseBatcher } from './batcher';
+import { MAX_USE_BATCH, UseBatcher } from './batcher';
 import { BlockReader } from './blocks';
+import { TickGroups } from './tickGroups';
 import { TickReads } from './tickReads';
 import { StoreKeys } from './keys';
 import { loadScripts, Scripts, type Arg, type EventArgs, type Reply } from './scripts';
@@ -119,6 +120,11 @@ export class RedisStore implements CouponStore {
 			: this.client.mget(names),
 	);
 	private readonly blocks = new BlockReader(this.reads, (abuseKey) => this.keys.abuse(abuseKey).blockedUntil);
+	/** Validates' reads of a code and its use: one script run per campaign and tick. */
+	private readonly usageReads = new TickGroups<{ codeKey: string; now: number; customerKeys: string[] }, string[]>(
+		(campaignId, calls) => this.scripts.usage(this.keys.slot(campaignId), calls) as Promise<unknown[]>,
+		MAX_USE_BATCH,
+	);
 
 	constructor(
 		clients: Client[],
@@ -288,9 +294,7 @@ export class RedisStore implements CouponStore {
 		customerUsed: number;
 		campaignUsed: number;
 	}> {
-		const reply = (await this.run(() =>
-			this.scripts.usage(this.keys.slot(q.campaignId), q.codeKey, q.now, q.customerKeys),
-		)) as string[];
+		const reply = await this.run(() => this.usageReads.add(q.campaignId, q));
 		if (reply[0] !== '') this.seen(q.codeKey, q.campaignId);
 		const code =
 			reply[0] !== ''

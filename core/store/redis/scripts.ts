@@ -254,16 +254,15 @@ export class Scripts {
 		return this.fns.getCode(slot.code(codeKey), slot.codeHolds(codeKey), now);
 	}
 
-	usage(slot: SlotKeys, codeKey: string, now: number, customerKeys: string[]): Promise<Reply> {
+	usage(slot: SlotKeys, calls: Array<{ codeKey: string; now: number; customerKeys: string[] }>): Promise<Reply> {
 		return this.fns.usage(
-			slot.code(codeKey),
-			slot.codeHolds(codeKey),
+			slot.codePrefix,
+			slot.codeHoldsPrefix,
 			slot.campaign,
 			slot.campaignHolds,
 			slot.customerUsed,
 			slot.customerHoldsPrefix,
-			now,
-			...customerKeys,
+			...calls.flatMap((c) => [c.now, c.codeKey, c.customerKeys.length, ...c.customerKeys]),
 		);
 	}
 

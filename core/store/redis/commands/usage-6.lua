@@ -1,42 +1,61 @@
 --[[
-  Read-only view for validate: the code, the busiest customer key's and the campaign's use
-  (redemptions that stand plus live holds).
+  Read-only view for validate, for a batch of calls on one campaign: per call the code, the busiest
+  customer key's and the campaign's use (redemptions that stand plus live holds).
+
+  One batch, not one call per script: validates that arrive together cost Redis one script call.
 
   Input:
-    KEYS[1]  code hash
-    KEYS[2]  holds of the code
+    KEYS[1]  prefix of the code hashes
+    KEYS[2]  prefix of the holds of one code
     KEYS[3]  campaign hash (used = redemptions that stand, hmax = latest holdUntil given)
     KEYS[4]  holds of the campaign
     KEYS[5]  customer usage hash
     KEYS[6]  prefix of the holds of one customer key
-    ARGV[1]  now, epoch ms
-    ARGV[2..] customer keys
+    ARGV     per call: now (epoch ms), code key, how many customer keys follow, the customer keys
 
-  Output:
+  Output: one reply per call, in order:
     {codeJson ('' = no such code here), voidedAt, redemptions, reserved, customerUsed, campaignUsed}
+    {'error', message}  (that call failed; the others stand)
 ]]
 local rcall = redis.call
 
 --- @include "includes/liveHolds"
 
-local now = ARGV[1]
 local campaign = rcall('HMGET', KEYS[3], 'used', 'hmax')
--- No hold of this campaign can be live after the latest holdUntil ever given (as in redeem): skip counting.
-local anyHold = tonumber(campaign[2] or '0') > tonumber(now)
-local code = rcall('HMGET', KEYS[1], 'd', 'vd', 'n')
-local reserved = 0
-if code[1] and anyHold then
-  reserved = liveHolds(KEYS[2], now)
-end
-local customerUsed = 0
-for i = 2, #ARGV do
-  local n = tonumber(rcall('HGET', KEYS[5], ARGV[i]) or '0')
-  if anyHold then
-    n = n + liveHolds(KEYS[6] .. ARGV[i], now)
+local used = tonumber(campaign[1] or '0')
+local hmax = tonumber(campaign[2] or '0')
+
+local function readOne(now, codeId, firstKey, lastKey)
+  -- No hold of this campaign can be live after the latest holdUntil ever given (as in redeem): skip counting.
+  local anyHold = hmax > tonumber(now)
+  local code = rcall('HMGET', KEYS[1] .. codeId, 'd', 'vd', 'n')
+  local reserved = 0
+  if code[1] and anyHold then
+    reserved = liveHolds(KEYS[2] .. codeId, now)
   end
-  if n > customerUsed then
-    customerUsed = n
+  local customerUsed = 0
+  for k = firstKey, lastKey do
+    local n = tonumber(rcall('HGET', KEYS[5], ARGV[k]) or '0')
+    if anyHold then
+      n = n + liveHolds(KEYS[6] .. ARGV[k], now)
+    end
+    if n > customerUsed then
+      customerUsed = n
+    end
   end
+  local campaignUsed = used + (anyHold and liveHolds(KEYS[4], now) or 0)
+  return {code[1] or '', code[2] or '', code[3] or '0', tostring(reserved), tostring(customerUsed), tostring(campaignUsed)}
 end
-local campaignUsed = tonumber(campaign[1] or '0') + (anyHold and liveHolds(KEYS[4], now) or 0)
-return {code[1] or '', code[2] or '', code[3] or '0', tostring(reserved), tostring(customerUsed), tostring(campaignUsed)}
+
+local replies = {}
+local i = 1
+while i <= #ARGV do
+  local nKeys = tonumber(ARGV[i + 2])
+  local ok, reply = pcall(readOne, ARGV[i], ARGV[i + 1], i + 3, i + 2 + nKeys)
+  if not ok then
+    reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
+  end
+  replies[#replies + 1] = reply
+  i = i + 3 + nKeys
+end
+return replies
