@@ -95,6 +95,7 @@ async function bare(url, autoPipelining, count) {
 // the median of ROUNDS, and each round measures the bar next to what it is compared with.
 const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 5);
 const SHARED_ROUNDS = 3;
+const VALIDATE_ROUNDS = 3;
 
 async function run() {
 	const { openEngine } = require(dist);
@@ -136,7 +137,7 @@ async function run() {
 			limits: { perCode: 1, perCustomer: 5, total: 10_000_000 },
 		});
 		const codes = [];
-		const measured = REDEEMS * (ROUNDS + SHARED_ROUNDS);
+		const measured = REDEEMS * (ROUNDS + SHARED_ROUNDS + VALIDATE_ROUNDS);
 		for await (const batch of engine.generate({ campaignId: 'r', count: measured + 2000 })) codes.push(...batch);
 		await throughput(2000, (i) => engine.redeem({ code: codes[measured + i], customerId: `w${i}` }));
 		const engineRound = async (round) => {
@@ -168,7 +169,24 @@ async function run() {
 			sharedBases.push(Math.max(await bare(server.url, false, REDEEMS), await bare(server.url, true, REDEEMS)));
 			sharedRates.push(await engineRound(ROUNDS + round));
 		}
-		if (process.env.BENCH_VERBOSE) console.error({ bases, storeRates, engineRates, sharedBases, sharedRates });
+
+		// 4. engine.validate of unused codes: the code lookups of a tick go as one MGET, the reads of the code
+		// and its use as one script call per campaign.
+		const validateRates = [];
+		const validateBases = [];
+		for (let round = 0; round < VALIDATE_ROUNDS; round++) {
+			validateBases.push(Math.max(await bare(server.url, false, REDEEMS), await bare(server.url, true, REDEEMS)));
+			const offset = (ROUNDS + SHARED_ROUNDS + round) * REDEEMS;
+			let valid = 0;
+			validateRates.push(
+				await throughput(REDEEMS, async (i) => {
+					const v = await engine.validate({ code: codes[offset + i], customerId: `v${offset + i}`, orderAmount: 50 });
+					if (v.valid) valid++;
+				}),
+			);
+			if (valid !== REDEEMS) throw new Error(`only ${valid} of ${REDEEMS} validates were valid`);
+		}
+		if (process.env.BENCH_VERBOSE) console.error({ bases, storeRates, engineRates, sharedBases, sharedRates, validateBases, validateRates });
 		const audit = await engine.audit('r');
 		if (!audit.consistent) throw new Error(`audit after the bench: ${audit.problems.join('; ')}`);
 
@@ -180,6 +198,7 @@ async function run() {
 			row(`store.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA), median of ${ROUNDS}`, storeRates, bases, true),
 			row(`engine.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA), median of ${ROUNDS}`, engineRates, bases, true),
 			row(`engine.redeem, two campaigns with codes of one shape (each code looked up), median of ${SHARED_ROUNDS}`, sharedRates, sharedBases, false),
+			row(`engine.validate, ${IN_FLIGHT} in flight, median of ${VALIDATE_ROUNDS}`, validateRates, validateBases, false),
 		];
 	} finally {
 		await engine?.close();
