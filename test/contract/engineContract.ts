@@ -397,6 +397,46 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.stats({ campaignId: 'summer' })).toMatchObject({ redeemed: 1, rejected: 2 });
 			});
 
+			it('takes look-alike codes to be of the campaign the last two lookups agreed on, and redeems a code of the other right', async () => {
+				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
+				await engine.createCampaign(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 }, rules: { minOrderAmount: 100 } }));
+				const issue = async (campaignId: string) => {
+					const r = await engine.issue({ campaignId });
+					if (!r.ok) throw new Error(r.reason);
+					return r.code;
+				};
+				const [s1, s2, s3, s4] = [await issue('spring'), await issue('spring'), await issue('spring'), await issue('spring')];
+				const [u1, u2] = [await issue('summer'), await issue('summer')];
+				const store = (engine as unknown as { store: { campaignOfCode(key: string): Promise<string | null> } }).store;
+				let lookups = 0;
+				const lookup = store.campaignOfCode.bind(store);
+				store.campaignOfCode = (key) => {
+					lookups++;
+					return lookup(key);
+				};
+				const redeem = async (code: string, orderAmount: number) => {
+					const before = lookups;
+					const r = await engine.redeem({ code, orderAmount });
+					return { ...r, lookups: lookups - before };
+				};
+				expect(await redeem(s1, 50)).toMatchObject({ ok: true, campaignId: 'spring', lookups: 1 });
+				expect(await redeem(s2, 50)).toMatchObject({ ok: true, campaignId: 'spring', lookups: 1 });
+				// two lookups agreed: the next is taken to be spring's without one
+				expect(await redeem(s3, 50)).toMatchObject({ ok: true, campaignId: 'spring', lookups: 0 });
+				// a summer code taken for spring's: spring's script does not hold it, the lookup says summer
+				expect(await redeem(u1, 150)).toMatchObject({ ok: true, campaignId: 'summer', discountAmount: 45, lookups: 1 });
+				expect(await redeem(u1, 150)).toMatchObject({ ok: false, reason: 'CODE_LIMIT_REACHED', campaignId: 'summer', lookups: 1 });
+				// summer twice in a row now: the next is taken to be summer's
+				expect(await redeem(u2, 150)).toMatchObject({ ok: true, campaignId: 'summer', discountAmount: 45, lookups: 0 });
+				// a spring code taken for summer's fails summer's minimum order: looked up before it is rejected
+				expect(await redeem(s4, 50)).toMatchObject({ ok: true, campaignId: 'spring', lookups: 1 });
+				// with an idempotency key the campaign is always looked up
+				const keyed = await engine.redeem({ code: s4, orderAmount: 50, idempotencyKey: 'k1' });
+				expect(keyed).toMatchObject({ ok: false, reason: 'CODE_LIMIT_REACHED', campaignId: 'spring' });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ redeemed: 4, rejected: 1 });
+				expect(await engine.stats({ campaignId: 'summer' })).toMatchObject({ redeemed: 2, rejected: 1 });
+			});
+
 			it('answers NOT_FOUND for a well-formed code no campaign holds, even when a rule of the only look-alike fails', async () => {
 				await engine.createCampaign(campaign({ rules: { minOrderAmount: 100 } }));
 				const r = await engine.issue({ campaignId: 'spring' });
