@@ -51,6 +51,7 @@ local rcall = redis.call
 --- @include "includes/appendEvent"
 --- @include "includes/liveHolds"
 --- @include "includes/unit"
+--- @include "includes/answerAlone"
 
 local campaignKey = KEYS[1]
 local codePrefix = KEYS[2]
@@ -232,11 +233,7 @@ local function useOne(a, event, unit)
 end
 
 for i = 6, #ARGV, 3 do
-  local ok, reply = pcall(useOne, cjson.decode(ARGV[i]), ARGV[i + 1], ARGV[i + 2])
-  if not ok then
-    reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
-  end
-  replies[#replies + 1] = reply
+  replies[#replies + 1] = answerAlone(useOne, cjson.decode(ARGV[i]), ARGV[i + 1], ARGV[i + 2])
 end
 
 if used ~= usedBefore then

@@ -20,6 +20,7 @@
 local rcall = redis.call
 
 --- @include "includes/liveHolds"
+--- @include "includes/answerAlone"
 
 local campaign = rcall('HMGET', KEYS[3], 'used', 'hmax')
 local used = tonumber(campaign[1] or '0')
@@ -51,11 +52,7 @@ local replies = {}
 local i = 1
 while i <= #ARGV do
   local nKeys = tonumber(ARGV[i + 2])
-  local ok, reply = pcall(readOne, ARGV[i], ARGV[i + 1], i + 3, i + 2 + nKeys)
-  if not ok then
-    reply = {'error', type(reply) == 'table' and tostring(reply.err) or tostring(reply)}
-  end
-  replies[#replies + 1] = reply
+  replies[#replies + 1] = answerAlone(readOne, ARGV[i], ARGV[i + 1], i + 3, i + 2 + nKeys)
   i = i + 3 + nKeys
 end
 return replies
