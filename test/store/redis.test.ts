@@ -38,12 +38,15 @@ const url = (): string => {
 };
 const newPrefix = () => `ck-test:${randomUUID()}:`;
 
-/** Stores campaign `c` with one plain code `key`; `draftOf(0)` and `draftOf(1)` give the two events. */
-async function seedOneCode(store: CouponStore, c: Campaign, key: string, draftOf: (n: number) => EventDraft): Promise<void> {
+/**
+ * Stores campaign `c` with its codes (a key stands for a plain unused code); `draftOf(0)` and `draftOf(1)`
+ * give the two events.
+ */
+async function seed(store: CouponStore, c: Campaign, codes: Array<string | StoredCode>, draftOf: (n: number) => EventDraft): Promise<void> {
 	await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
 	await store.insertGenerated({
 		limits: limitsOf(c),
-		codes: [plainCode(c, key)],
+		codes: codes.map((code) => (typeof code === 'string' ? plainCode(c, code) : code)),
 		now: T0,
 		event: draftOf(1),
 	});
@@ -82,18 +85,9 @@ async function story(store: CouponStore): Promise<Array<[string, unknown]>> {
 		reason: null,
 	});
 	const code = (c: Campaign, key: string, over: Partial<StoredCode> = {}): StoredCode => ({
-		key,
-		code: `${key.slice(0, 2)}-${key.slice(2)}`,
-		campaignId: c.id,
-		customerId: null,
-		email: null,
+		...plainCode(c, key, `${key.slice(0, 2)}-${key.slice(2)}`),
 		channel: 'email',
 		issuedAt: now,
-		expiresAt: null,
-		voidedAt: null,
-		redemptions: 0,
-		reserved: 0,
-		metadata: {},
 		...over,
 	});
 	const step = async (label: string, p: Promise<unknown>) => {
@@ -382,9 +376,7 @@ describe('Redis store', () => {
 			const draftOf = (n: number, codeKey: string): EventDraft => ({
 				id: `ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: codeKey, customerId: `c${n}`, channel: 'web', amount: 10, data: {},
 			});
-			await store.putCampaign(c, null, { ...draftOf(0, ''), code: null, type: 'campaign_created', count: 1, reason: null });
-			const codes = ['AAAA', 'BBBB'].map((key) => plainCode(c, key));
-			await store.insertGenerated({ limits: limitsOf(c), codes, now: T0, event: draftOf(1, '') });
+			await seed(store, c, ['AAAA', 'BBBB'], (n) => draftOf(n, ''));
 			// A key of the campaign's slot that is no hash: the call that meets it fails, alone.
 			const raw = new Redis(own.url);
 			try {
@@ -436,7 +428,7 @@ describe('Redis store', () => {
 			const draftOf = (n: number): EventDraft => ({
 				id: `run-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'RUNS', customerId: `c${n}`, channel: null, amount: null, data: {},
 			});
-			await seedOneCode(store, c, 'RUNS', draftOf);
+			await seed(store, c, ['RUNS'], draftOf);
 			const raw = new Redis(own.url);
 			try {
 				const scriptCalls = async () => (await commandCalls(raw, 'evalsha')).evalsha;
@@ -493,10 +485,8 @@ describe('Redis store', () => {
 			const draftOf = (n: number, campaignId: string): EventDraft => ({
 				id: `tick-ev-${n}`, at: new Date(T0).toISOString(), campaignId, code: null, customerId: null, channel: null, amount: null, data: {},
 			});
-			for (const [n, c, key] of [[0, campaign('tick-a', 1), 'TAAA'], [2, campaign('tick-b', 1), 'TBBB']] as const) {
-				await writer.putCampaign(c, null, { ...draftOf(n, c.id), type: 'campaign_created', count: 1, reason: null });
-				await writer.insertGenerated({ limits: limitsOf(c), codes: [plainCode(c, key)], now: T0, event: draftOf(n + 1, c.id) });
-			}
+			await seed(writer, campaign('tick-a', 1), ['TAAA'], (n) => draftOf(n, 'tick-a'));
+			await seed(writer, campaign('tick-b', 1), ['TBBB'], (n) => draftOf(2 + n, 'tick-b'));
 			// another process on the same keys: nothing of these codes in its memory
 			const reader = await open({ url: own.url, keyPrefix: writer.keys.prefix });
 			const raw = new Redis(own.url);
@@ -556,10 +546,8 @@ describe('Redis store', () => {
 			const draftOf = (n: number, campaignId: string): EventDraft => ({
 				id: `reads-ev-${n}`, at: new Date(T0).toISOString(), campaignId, code: null, customerId: null, channel: null, amount: null, data: {},
 			});
-			for (const [n, c, keys] of [[0, a, ['RAAA', 'RBBB']], [2, b, ['RCCC']]] as const) {
-				await store.putCampaign(c, null, { ...draftOf(n, c.id), type: 'campaign_created', count: 1, reason: null });
-				await store.insertGenerated({ limits: limitsOf(c), codes: keys.map((key) => plainCode(c, key)), now: T0, event: draftOf(n + 1, c.id) });
-			}
+			await seed(store, a, ['RAAA', 'RBBB'], (n) => draftOf(n, a.id));
+			await seed(store, b, ['RCCC'], (n) => draftOf(2 + n, b.id));
 			const redeemed = await store.redeem({
 				limits: limitsOf(a), codeKey: 'RAAA', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: null, unitId: `${a.id}~r1`, now: T0,
 				event: { ...draftOf(4, a.id), code: 'RAAA', customerId: 'ann' },
@@ -600,8 +588,7 @@ describe('Redis store', () => {
 			const draftOf = (n: number): EventDraft => ({
 				id: `holds-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'HOLD', customerId: 'ann', channel: null, amount: null, data: {},
 			});
-			await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
-			await store.insertGenerated({ limits: limitsOf(c), codes: [plainCode(c, 'HOLD')], now: T0, event: draftOf(1) });
+			await seed(store, c, ['HOLD'], draftOf);
 			const use = { limits: limitsOf(c), codeKey: 'HOLD', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: null, now: T0 };
 			const usage = (now: number) => store.usage({ campaignId: c.id, codeKey: 'HOLD', customerKeys: ['id:ann'], now });
 			const raw = new Redis(own.url);
@@ -633,13 +620,7 @@ describe('Redis store', () => {
 				id: `unit-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'UNITS', customerId: 'ann', channel: 'web', amount: 20, data: {},
 			});
 			// shown as UN-ITS: a unit written by a redeem leaves the code as shown out, and a rollback reads it from the code
-			await store.putCampaign(c, null, { ...draftOf(0), code: null, type: 'campaign_created', count: 1, reason: null });
-			await store.insertGenerated({
-				limits: limitsOf(c),
-				codes: [plainCode(c, 'UNITS', 'UN-ITS')],
-				now: T0,
-				event: draftOf(1),
-			});
+			await seed(store, c, [plainCode(c, 'UNITS', 'UN-ITS')], draftOf);
 			const use = { limits: limitsOf(c), codeKey: 'UNITS', customerKeys: ['id:ann'], customerId: 'ann', email: null, orderId: 'o-1', now: T0 };
 			const raw = new Redis(own.url);
 			try {
@@ -684,7 +665,7 @@ describe('Redis store', () => {
 			const draftOf = (n: number): EventDraft => ({
 				id: `blk-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: 'BLKS', customerId: `c${n}`, channel: null, amount: null, data: {},
 			});
-			await seedOneCode(store, c, 'BLKS', draftOf);
+			await seed(store, c, ['BLKS'], draftOf);
 			const raw = new Redis(own.url);
 			try {
 				await raw.set(store.keys.abuse('id:mallory').blockedUntil, String(T0 + HOUR));

@@ -52,8 +52,9 @@ export function eventHead(e: EventDraft): EventHead {
 
 /**
  * What a redeem script's event takes from the call as it is, packed by Node into the stream field `e`:
- * id, at (epoch ms, as the caller parsed it with `eventTime`), campaign, customer, channel (nullable as `enc`), data JSON ('' = {}). The script
- * adds the type, the code as shown and what it decides (amount, reason, order id, holdUntil).
+ * id, at (epoch ms, as the caller parsed it with `eventTime`), campaign, customer, channel (nullable as
+ * `enc`), data JSON ('' = {}). The script adds the type, the code as shown and what it decides (amount,
+ * reason, order id, holdUntil).
  */
 export function packedEvent(e: EventDraft, at: string): string {
 	return JSON.stringify([e.id, at, enc(e.campaignId), enc(e.customerId), enc(e.channel), dataArg(e.data)]);

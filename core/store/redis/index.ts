@@ -252,8 +252,9 @@ export class RedisStore implements CouponStore {
 	// ---------- codes ----------
 
 	/**
-	 * One read of the index (the reads of one tick go as one MGET). It may hold a claim for a code still being inserted (or left by an insert that
-	 * failed): the answer is then a campaign without that code, and the next call on it says NOT_FOUND.
+	 * One read of the index (the reads of one tick go as one MGET). It may hold a claim for a code still being
+	 * inserted (or left by an insert that failed): the answer is then a campaign without that code, and the
+	 * next call on it says NOT_FOUND.
 	 * Only a mapping seen to exist is cached (it never changes once the code exists).
 	 */
 	campaignOfCode(codeKey: string): Promise<string | null> {
