@@ -103,8 +103,10 @@ async function run() {
 	const server = await startRedis();
 	let store;
 	let engine;
+	let admin;
 	try {
 		store = await openRedisStore({ type: 'redis', url: server.url, keyPrefix: 'ck:' });
+		admin = new Redis(server.url);
 		// 1. The store's redeem: codes prepared with perCode 1, then redeemed one call each.
 		const redeemAll = async (id, count) => {
 			const { limits, keys } = await prepare(store, id, count);
@@ -138,7 +140,10 @@ async function run() {
 		});
 		const codes = [];
 		const measured = REDEEMS * (ROUNDS + SHARED_ROUNDS + VALIDATE_ROUNDS);
+		const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))[1]);
+		const memoryBefore = await usedMemory();
 		for await (const batch of engine.generate({ campaignId: 'r', count: measured + 2000 })) codes.push(...batch);
+		const bytesPerCode = ((await usedMemory()) - memoryBefore) / codes.length;
 		await throughput(2000, (i) => engine.redeem({ code: codes[measured + i], customerId: `w${i}` }));
 		const engineRound = async (round) => {
 			let ok = 0;
@@ -200,8 +205,10 @@ async function run() {
 			row(`engine.redeem, ${IN_FLIGHT} in flight (÷ bare one-HINCRBY EVALSHA), median of ${ROUNDS}`, engineRates, bases, true),
 			row(`engine.redeem, codes of one of two campaigns whose codes share a shape, median of ${SHARED_ROUNDS}`, sharedRates, sharedBases, false),
 			row(`engine.validate, ${IN_FLIGHT} in flight, median of ${VALIDATE_ROUNDS}`, validateRates, validateBases, false),
+			{ name: `Redis memory per generated code (${codes.length} codes, used_memory)`, value: bytesPerCode, unit: 'bytes' },
 		];
 	} finally {
+		admin?.disconnect();
 		await engine?.close();
 		await store?.close();
 		await server.stop();

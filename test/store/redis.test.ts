@@ -696,6 +696,48 @@ describe('Redis store', () => {
 		});
 	});
 
+	it('keeps only what differs from a plain code in its hash, small enough for a listpack, and reads codes written whole the same', async () => {
+		const store = await open();
+		const c = campaign('compact', 1, { perCode: 2 });
+		const full: StoredCode = {
+			...plainCode(c, 'FULL', 'FU-LL'),
+			customerId: 'ann', email: 'ann@example.com', channel: 'sms', expiresAt: T0 + HOUR, metadata: { tier: 'gold' },
+		};
+		const draftOf = (n: number): EventDraft => ({
+			id: `compact-ev-${n}`, at: new Date(T0).toISOString(), campaignId: c.id, code: null, customerId: null, channel: null, amount: null, data: {},
+		});
+		await seed(store, c, ['PLAN', full], draftOf);
+		const slot = store.keys.slot(c.id);
+		const raw = new Redis(url());
+		try {
+			expect(await raw.hget(slot.code('PLAN'), 'd')).toBe(JSON.stringify({ issuedAt: T0 }));
+			expect(await raw.object('ENCODING', slot.code('PLAN'))).toBe('listpack');
+			expect(JSON.parse((await raw.hget(slot.code('FULL'), 'd')) ?? '{}')).toEqual({
+				issuedAt: T0, code: 'FU-LL', customerId: 'ann', email: 'ann@example.com', channel: 'sms', expiresAt: T0 + HOUR, metadata: { tier: 'gold' },
+			});
+			expect(await store.getCode('PLAN', T0)).toEqual(plainCode(c, 'PLAN'));
+			expect(await store.getCode('FULL', T0)).toEqual(full);
+			const redeemed = await store.redeem({
+				limits: limitsOf(c), codeKey: 'PLAN', customerKeys: ['id:bob'], customerId: 'bob', email: null, orderId: null,
+				unitId: `${c.id}~u1`, now: T0, event: { ...draftOf(2), code: 'PLAN', customerId: 'bob' },
+			});
+			expect(redeemed).toMatchObject({ status: 'redeemed', code: { ...plainCode(c, 'PLAN'), redemptions: 1 } });
+
+			// hashes written before kept every field, nulls and all
+			const whole = (code: StoredCode) =>
+				JSON.stringify({
+					code: code.code, customerId: code.customerId, email: code.email, channel: code.channel,
+					issuedAt: code.issuedAt, expiresAt: code.expiresAt, metadata: code.metadata,
+				});
+			await raw.hset(slot.code('PLAN'), 'd', whole(plainCode(c, 'PLAN')));
+			await raw.hset(slot.code('FULL'), 'd', whole(full));
+			expect(await store.getCode('PLAN', T0)).toEqual({ ...plainCode(c, 'PLAN'), redemptions: 1 });
+			expect(await store.getCode('FULL', T0)).toEqual(full);
+		} finally {
+			raw.disconnect();
+		}
+	});
+
 	it('appends an event id only once', async () => {
 		const store = await open();
 		const event: LedgerEvent = {

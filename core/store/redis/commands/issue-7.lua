@@ -17,7 +17,7 @@
     ARGV[4]  issuance limit ('' = none)
     ARGV[5]  '1' when the code key is taken in another campaign
     ARGV[6]  code key
-    ARGV[7]  code JSON (code, customerId, email, channel, issuedAt, expiresAt, metadata)
+    ARGV[7]  code JSON (see includes/storeCode)
     ARGV[8]  code as shown
     ARGV[9]  expiresAt, epoch ms ('' = never)
     ARGV[10] customer id the code is assigned to ('' = none)

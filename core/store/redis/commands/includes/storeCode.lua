@@ -1,6 +1,7 @@
 --[[
   Writes a new code hash:
-    d   JSON of the fields that never change (code, customerId, email, channel, issuedAt, expiresAt, metadata)
+    d   JSON of the fields that never change (code, customerId, email, channel, issuedAt, expiresAt, metadata),
+        only those that differ from a plain code (codeArgs in codec.ts)
     c   the code as shown;  n  redemptions that stand
     x   expiresAt, cu  assigned customer id, em  assigned email (absent when null)
     vd  voidedAt (absent until voided)
