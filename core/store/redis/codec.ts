@@ -102,9 +102,8 @@ export function decodeEvent(fields: string[]): LedgerEvent {
 /**
  * The fields of a code that never change, kept as one JSON value in the code hash. Only what differs from
  * the default is written (the code as shown when it is not its key, null fields and empty metadata left
- * out): a typical code's hash then stays small enough for Redis to keep it as a listpack, which takes a
- * fraction of the memory of a hash table and is faster to read and write. Hashes written before keep every
- * field, and read the same.
+ * out): a typical code's hash then stays small enough for Redis to keep it as a listpack, less than half
+ * the memory of a hash table. Hashes written before keep every field, and read the same.
  */
 interface CodeJson {
 	code?: string;
@@ -119,10 +118,10 @@ interface CodeJson {
 export function codeArgs(c: StoredCode): CodeArgs {
 	const json: CodeJson = { issuedAt: c.issuedAt };
 	if (c.code !== c.key) json.code = c.code;
-	if (c.customerId) json.customerId = c.customerId;
-	if (c.email) json.email = c.email;
-	if (c.channel) json.channel = c.channel;
-	if (c.expiresAt !== null && c.expiresAt !== undefined) json.expiresAt = c.expiresAt;
+	if (c.customerId != null) json.customerId = c.customerId;
+	if (c.email != null) json.email = c.email;
+	if (c.channel != null) json.channel = c.channel;
+	if (c.expiresAt != null) json.expiresAt = c.expiresAt;
 	if (c.metadata && Object.keys(c.metadata).length > 0) json.metadata = c.metadata;
 	return [
 		JSON.stringify(json),
