@@ -61,6 +61,8 @@ const EVENTS_CHUNK = 200;
 
 type Client = Redis | Cluster;
 type StreamEntry = [id: string, fields: string[]];
+/** One call's answer of usage-6.lua. */
+type UsageReply = [codeJson: string, voidedAt: string, redemptions: string, reserved: number, customerUsed: number, campaignUsed: number];
 
 /** A connection problem or a Redis error as a StoreError that names the server but no credentials. */
 class ErrorWrapper {
@@ -121,7 +123,7 @@ export class RedisStore implements CouponStore {
 	);
 	private readonly blocks = new BlockReader(this.reads, (abuseKey) => this.keys.abuse(abuseKey).blockedUntil);
 	/** Validates' reads of a code and its use: one script run per campaign and tick. */
-	private readonly usageReads = new TickGroups<{ codeKey: string; now: number; customerKeys: string[] }, string[]>(
+	private readonly usageReads = new TickGroups<{ codeKey: string; now: number; customerKeys: string[] }, UsageReply>(
 		(campaignId, calls) => this.scripts.usage(this.keys.slot(campaignId), calls) as Promise<unknown[]>,
 		MAX_USE_BATCH,
 	);
@@ -301,7 +303,7 @@ export class RedisStore implements CouponStore {
 			reply[0] !== ''
 				? storedCode(q.campaignId, q.codeKey, reply[0], reply[1], reply[2], reply[3])
 				: await this.getCode(q.codeKey, q.now);
-		return { code, customerUsed: Number(reply[4]), campaignUsed: Number(reply[5]) };
+		return { code, customerUsed: reply[4], campaignUsed: reply[5] };
 	}
 
 	findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {

@@ -215,9 +215,10 @@ local function useOne(a, event, unit)
   else
     status = 'redeemed'
     holdUntil = ''
-    n = rcall('HINCRBY', codeKey, 'n', 1)
+    -- '1', not 1: Lua turns a number argument into a string with sprintf('%.14g'), a tenth of the call
+    n = rcall('HINCRBY', codeKey, 'n', '1')
     for i = firstKey, lastKey do
-      rcall('HINCRBY', customerUsedKey, a[i], 1)
+      rcall('HINCRBY', customerUsedKey, a[i], '1')
     end
     used = used + 1
     rcall('HSET', unitsKey, unitId, unit)

@@ -45,7 +45,8 @@ local function readOne(now, codeId, firstKey, lastKey)
     end
   end
   local campaignUsed = used + (anyHold and liveHolds(KEYS[4], now) or 0)
-  return {code[1] or '', code[2] or '', code[3] or '0', tostring(reserved), tostring(customerUsed), tostring(campaignUsed)}
+  -- the counts as numbers: integer replies, which spares Lua formatting them with sprintf('%.14g')
+  return {code[1] or '', code[2] or '', code[3] or '0', reserved, customerUsed, campaignUsed}
 end
 
 local replies = {}

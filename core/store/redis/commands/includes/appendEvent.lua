@@ -28,7 +28,11 @@ local function eventAt(i)
   return e
 end
 
+-- Every digit of a double. A plain zero, the sum of events without an amount, skips sprintf's slow path.
 local function formatNumber(x)
+  if x == 0 and 1 / x > 0 then
+    return '0'
+  end
   return string.format('%.17g', x)
 end
 
@@ -70,7 +74,7 @@ local function writeBucket(ledger, key, day, field, bucket)
   if bucket[4] then
     rcall('ZADD', ledger.statDays, day, day)
   end
-  rcall('HSET', key, field, formatNumber(bucket[1]) .. '|' .. formatNumber(bucket[2]) .. '|' .. formatNumber(bucket[3]))
+  rcall('HSET', key, field, string.format('%d', bucket[1]) .. '|' .. formatNumber(bucket[2]) .. '|' .. formatNumber(bucket[3]))
 end
 
 local function addToStats(ledger, e)
