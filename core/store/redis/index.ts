@@ -61,6 +61,8 @@ const EVENTS_CHUNK = 200;
 
 type Client = Redis | Cluster;
 type StreamEntry = [id: string, fields: string[]];
+/** getCode-2.lua's answer for a code that exists. */
+type CodeReply = [codeJson: string, voidedAt: string, redemptions: string, reserved: number];
 /** One call's answer of usage-6.lua. */
 type UsageReply = [codeJson: string, voidedAt: string, redemptions: string, reserved: number, customerUsed: number, campaignUsed: number];
 
@@ -280,7 +282,7 @@ export class RedisStore implements CouponStore {
 	}
 
 	private async codeIn(campaignId: string, codeKey: string, now: number): Promise<StoredCode | null> {
-		const reply = (await this.scripts.getCode(this.keys.slot(campaignId), codeKey, now)) as string[] | null;
+		const reply = (await this.scripts.getCode(this.keys.slot(campaignId), codeKey, now)) as CodeReply | null;
 		if (reply === null) return null;
 		this.seen(codeKey, campaignId);
 		return storedCode(campaignId, codeKey, reply[0], reply[1], reply[2], reply[3]);

@@ -7,7 +7,7 @@
     ARGV[1]  now, epoch ms
 
   Output:
-    nil when the code does not exist, else {codeJson, voidedAt ('' = null), redemptions, reserved}
+    nil when the code does not exist, else {codeJson, voidedAt ('' = null), redemptions, reserved (integer)}
 ]]
 local rcall = redis.call
 
@@ -17,4 +17,5 @@ local code = rcall('HMGET', KEYS[1], 'd', 'vd', 'n')
 if not code[1] then
   return nil
 end
-return {code[1], code[2] or '', code[3], tostring(liveHolds(KEYS[2], ARGV[1]))}
+-- reserved as a number: an integer reply, which spares Lua formatting it
+return {code[1], code[2] or '', code[3], liveHolds(KEYS[2], ARGV[1])}

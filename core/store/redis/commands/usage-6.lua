@@ -14,7 +14,7 @@
     ARGV     per call: now (epoch ms), code key, how many customer keys follow, the customer keys
 
   Output: one reply per call, in order:
-    {codeJson ('' = no such code here), voidedAt, redemptions, reserved, customerUsed, campaignUsed}
+    {codeJson ('' = no such code here), voidedAt, redemptions, then as integers reserved, customerUsed, campaignUsed}
     {'error', message}  (that call failed; the others stand)
 ]]
 local rcall = redis.call
