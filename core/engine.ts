@@ -245,7 +245,7 @@ export class Engine implements CouponEngine {
 		const channel = optionalString(args.channel, 'channel', 64);
 		const metadata = optionalObject(args.metadata, 'metadata') ?? {};
 		const idemKey = optionalString(args.idempotencyKey, 'idempotencyKey');
-		const fp = fingerprint('issue', [campaignId, customerId, email, channel, metadata]);
+		const fp = idemKey ? fingerprint('issue', [campaignId, customerId, email, channel, metadata]) : '';
 
 		let loaded = await this.requireCampaign(campaignId);
 		for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS + MAX_STALE_RETRIES; attempt++) {
