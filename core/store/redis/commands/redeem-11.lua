@@ -215,7 +215,7 @@ local function useOne(a, event, unit)
   else
     status = 'redeemed'
     holdUntil = ''
-    -- '1', not 1: Lua turns a number argument into a string with sprintf('%.14g'), a tenth of the call
+    -- '1', not 1: Lua would turn the number into a string with sprintf, about 2k instructions each
     n = rcall('HINCRBY', codeKey, 'n', '1')
     for i = firstKey, lastKey do
       rcall('HINCRBY', customerUsedKey, a[i], '1')
