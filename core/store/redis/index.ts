@@ -45,6 +45,7 @@ import {
 } from './codec';
 import { MAX_USE_BATCH, UseBatcher } from './batcher';
 import { BlockReader } from './blocks';
+import { clusterNode, DISCONNECT_TIMEOUT_MS } from './connection';
 import { TickGroups } from './tickGroups';
 import { TickReads } from './tickReads';
 import { StoreKeys } from './keys';
@@ -841,12 +842,6 @@ function compareNullable(a: string | null, b: string | null): number {
 
 // ---------- opening ----------
 
-function clusterNode(entry: string): { host: string; port: number } {
-	const match = /^(\[[0-9a-fA-F:]+\]|[^\s:/]+):(\d{1,5})$/.exec(entry.trim());
-	if (!match) throw new InvalidArgumentError('store.cluster', `each node must be host:port (got "${entry}")`);
-	return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
-}
-
 /** host:port of the server (or first cluster node), never with credentials. */
 function describeTarget(o: RedisStoreOptions): string {
 	if (o.cluster && o.cluster.length > 0) return `cluster ${o.cluster[0]}${o.cluster.length > 1 ? ` (+${o.cluster.length - 1})` : ''}`;
@@ -894,9 +889,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 		autoResendUnfulfilledCommands: false,
 		commandTimeout: timeout,
 		connectTimeout: timeout,
-		// After a failed connection, ioredis waits this long for the socket to close before destroying it; its
-		// 2 s default kept a process that could not reach Redis alive 2 s after it gave up.
-		disconnectTimeout: 200,
+		disconnectTimeout: DISCONNECT_TIMEOUT_MS,
 		maxRetriesPerRequest: 0,
 		retryStrategy: (times: number) => Math.min(times * 100, 1000),
 		...(options.username !== undefined ? { username: options.username } : {}),

@@ -6,6 +6,7 @@ import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisStoreOptions } from '../../api';
 import { InvalidArgumentError, StoreError } from '../../errors';
 import { redactCause, redactText, storeSecrets } from '../../redact';
+import { clusterNode, DISCONNECT_TIMEOUT_MS } from '../../store/redis/connection';
 import type { CartState, DueKind } from '../types';
 import { CLAIM_KINDS, TriggerKeys } from './keys';
 import type {
@@ -281,12 +282,6 @@ function loadScripts(client: Redis | Cluster): Client {
 	return client as Client;
 }
 
-function clusterNode(text: string, i: number): { host: string; port: number } {
-	const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-	if (!m) throw new InvalidArgumentError(`store.cluster[${i}]`, `expected host:port, got ${JSON.stringify(text)}`);
-	return { host: m[1], port: Number(m[2]) };
-}
-
 /** Opens its own connection with the engine's Redis settings. */
 export async function openRedisTriggerStore(options: RedisStoreOptions): Promise<RedisTriggerStore> {
 	const keyPrefix = options.keyPrefix ?? 'ck:';
@@ -297,8 +292,7 @@ export async function openRedisTriggerStore(options: RedisStoreOptions): Promise
 		db: options.db,
 		tls: options.tls ? {} : undefined,
 		commandTimeout: options.commandTimeoutMs ?? 5000,
-		// as the coupon store's: a connection that failed is destroyed after 200 ms, not ioredis' 2 s
-		disconnectTimeout: 200,
+		disconnectTimeout: DISCONNECT_TIMEOUT_MS,
 		connectionName: 'coupon-kit-triggers',
 	};
 	let raw: Redis | Cluster;
