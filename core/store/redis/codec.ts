@@ -24,9 +24,15 @@ export function amountArg(value: number | null | undefined): string {
 	return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 
+// Events of one millisecond share their `at` (see isoAt in engine.ts): parse it once.
+let parsedAt = '';
+let parsedMs = 0;
 export function eventTime(at: string): number {
+	if (at === parsedAt) return parsedMs;
 	const ms = Date.parse(at);
 	if (!Number.isFinite(ms)) throw new InvalidArgumentError('event.at', `"${at}" is not an ISO date-time`);
+	parsedAt = at;
+	parsedMs = ms;
 	return ms;
 }
 
