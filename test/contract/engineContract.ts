@@ -493,6 +493,29 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect((await engine.redeem({ code: r.code })).ok).toBe(true);
 			});
 
+			it('counts nothing against a customer for a redemption it refuses', async () => {
+				await engine.createCampaign(campaign({ limits: { perCustomer: 1, total: 2 } }));
+				const codes: string[] = [];
+				for (let i = 0; i < 5; i++) {
+					const r = await engine.issue({ campaignId: 'spring' });
+					if (!r.ok) throw new Error(r.reason);
+					codes.push(r.code);
+				}
+				// zoe's email is used up; her id is not, and a refusal on the email must leave the id's count alone
+				expect((await engine.redeem({ code: codes[0], email: 'zoe@example.com' })).ok).toBe(true);
+				expect(await engine.redeem({ code: codes[1], customerId: 'c3', email: 'zoe@example.com' })).toMatchObject({
+					reason: 'CUSTOMER_LIMIT_REACHED',
+				});
+				// the campaign's last unit goes to c3 by id alone; c4 is refused by the campaign total, not counted
+				expect((await engine.redeem({ code: codes[1], customerId: 'c3' })).ok).toBe(true);
+				expect(await engine.redeem({ code: codes[2], customerId: 'c4' })).toMatchObject({ reason: 'CAMPAIGN_LIMIT_REACHED' });
+				await engine.updateCampaign('spring', { limits: { total: 3 } });
+				expect((await engine.redeem({ code: codes[2], customerId: 'c4' })).ok).toBe(true);
+				expect(await engine.redeem({ code: codes[3], customerId: 'c4' })).toMatchObject({ reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect((await engine.stats({ campaignId: 'spring' })).redeemed).toBe(3);
+				expect((await engine.audit('spring')).consistent).toBe(true);
+			});
+
 			it('holds count against customer and campaign limits too', async () => {
 				await engine.createCampaign(campaign({ limits: { perCustomer: 1, total: 1 } }));
 				const a = await engine.issue({ campaignId: 'spring' });

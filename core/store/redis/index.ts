@@ -260,7 +260,9 @@ export class RedisStore implements CouponStore {
 	 * One read of the index (the reads of one tick go as one MGET). It may hold a claim for a code still being
 	 * inserted (or left by an insert that failed): the answer is then a campaign without that code, and the
 	 * next call on it says NOT_FOUND.
-	 * Only a mapping seen to exist is cached (it never changes once the code exists).
+	 * Only a mapping seen to exist is cached (it never changes once the code exists), by the reads of a code;
+	 * not by a redeem, whose code is then most often used up: putting it in a full cache cost a redeem more
+	 * than the lookups it would have spared.
 	 */
 	campaignOfCode(codeKey: string): Promise<string | null> {
 		const cached = this.codeCampaigns.get(codeKey);
@@ -407,8 +409,7 @@ export class RedisStore implements CouponStore {
 
 	private use(mode: 'redeem' | 'reserve', req: RedeemRequest): Promise<RedeemOutcome> {
 		const abuseKeys = req.abuseKeys ?? [];
-		const useNow = (blockKeys: string[]): Promise<RedeemOutcome> =>
-			this.uses.add(mode, req, blockKeys).then((outcome) => this.used(req, outcome));
+		const useNow = (blockKeys: string[]): Promise<RedeemOutcome> => this.uses.add(mode, req, blockKeys);
 		if (this.client.isCluster) {
 			// A block lives in its abuse key's own slot, out of the script's reach: read it first.
 			return this.run(() =>
@@ -420,11 +421,6 @@ export class RedisStore implements CouponStore {
 		// One Redis holds every key: the script reads the blocks itself, in the same step as the redeem.
 		const blockKeys = abuseKeys.map((k) => this.keys.abuse(k).blockedUntil);
 		return this.run(() => useNow(blockKeys));
-	}
-
-	private used(req: RedeemRequest, outcome: RedeemOutcome): RedeemOutcome {
-		if (outcome.status === 'redeemed' || outcome.status === 'reserved') this.seen(req.codeKey, req.limits.campaignId);
-		return outcome;
 	}
 
 	/** Runs one batch of `UseBatcher`: one script call for calls of one campaign version. */

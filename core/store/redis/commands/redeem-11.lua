@@ -141,6 +141,8 @@ local function useOne(a, event, unit)
 
   local reason
   local n, held
+  local counting = mode == 'redeem'
+  local counted = firstKey - 1
   if voidedAt then
     reason = 'VOIDED'
   elseif expiresAt and tonumber(expiresAt) <= now then
@@ -156,9 +158,17 @@ local function useOne(a, event, unit)
       reason = 'CODE_LIMIT_REACHED'
     end
     if not reason and perCustomer then
+      -- A redemption counts the customer's use as it checks it, and takes the counts back if it is refused:
+      -- one HINCRBY instead of an HGET and then an HINCRBY, for the redemptions that stand.
       for i = firstKey, lastKey do
         local key = a[i]
-        local c = tonumber(rcall('HGET', customerUsedKey, key) or '0')
+        local c
+        if counting then
+          c = rcall('HINCRBY', customerUsedKey, key, '1') - 1
+          counted = i
+        else
+          c = tonumber(rcall('HGET', customerUsedKey, key) or '0')
+        end
         if anyHold then
           c = c + liveHolds(customerHoldsPrefix .. key, now)
         end
@@ -172,6 +182,12 @@ local function useOne(a, event, unit)
       if used + (anyHold and liveHolds(campaignHoldsKey, now) or 0) >= total then
         reason = 'CAMPAIGN_LIMIT_REACHED'
       end
+    end
+  end
+
+  if reason then
+    for i = firstKey, counted do
+      rcall('HINCRBY', customerUsedKey, a[i], '-1')
     end
   end
 
@@ -217,7 +233,7 @@ local function useOne(a, event, unit)
     holdUntil = ''
     -- '1', not 1: Lua would turn the number into a string with sprintf, about 2k instructions each
     n = rcall('HINCRBY', codeKey, 'n', '1')
-    for i = firstKey, lastKey do
+    for i = counted + 1, lastKey do
       rcall('HINCRBY', customerUsedKey, a[i], '1')
     end
     used = used + 1
