@@ -111,6 +111,9 @@ interface UseContext {
 	idempotencyKey: string | null;
 }
 
+/** The campaign a typed code belongs to (`guessed` when taken from its shape alone), or why it has none. */
+type Resolution = { loaded: LoadedCampaign; guessed: boolean } | { reason: RejectionReason; campaignId: string | null };
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 // Calls under load share their millisecond: one toISOString for it, not two per redeem (a tenth of the
@@ -370,16 +373,15 @@ export class Engine implements CouponEngine {
 	 * a code only one known campaign's format fits is taken to be of that campaign without asking the store
 	 * (`guessed`): the store's redeem confirms it, and `confirm` settles it when it does not.
 	 */
-	private async resolve(
-		use: UseContext,
-		now: number,
-		guess = false,
-	): Promise<{ loaded: LoadedCampaign; guessed: boolean } | { reason: RejectionReason; campaignId: string | null }> {
-		let candidates = this.candidates(use.key);
+	private resolve(use: UseContext, now: number, guess = false): Resolution | Promise<Resolution> {
+		const candidates = this.candidates(use.key);
 		if (candidates.length === 0 && now - this.lastRefresh >= CAMPAIGN_REFRESH_MS) {
-			await this.listCampaigns();
-			candidates = this.candidates(use.key);
+			return this.listCampaigns().then(() => this.resolveAmong(this.candidates(use.key), use, guess));
 		}
+		return this.resolveAmong(candidates, use, guess);
+	}
+
+	private resolveAmong(candidates: LoadedCampaign[], use: UseContext, guess: boolean): Resolution | Promise<Resolution> {
 		if (candidates.length === 0) return { reason: 'BAD_FORMAT', campaignId: null };
 		if (!candidates.some((c) => checkOk(use.key, c.format))) {
 			return { reason: 'BAD_CHECK_CHARACTER', campaignId: candidates.length === 1 ? candidates[0].campaign.id : null };
@@ -393,8 +395,7 @@ export class Engine implements CouponEngine {
 			const pick = last?.agreed ? candidates.find((c) => c.campaign.id === last.campaignId) : undefined;
 			if (pick) return { loaded: pick, guessed: true };
 		}
-		const loaded = await this.confirm(use.key);
-		return loaded ? { loaded, guessed: false } : { reason: 'NOT_FOUND', campaignId: null };
+		return this.confirm(use.key).then((loaded): Resolution => (loaded ? { loaded, guessed: false } : { reason: 'NOT_FOUND', campaignId: null }));
 	}
 
 	/** The campaign the store files the code under, or null when it holds no such code. */
@@ -415,30 +416,20 @@ export class Engine implements CouponEngine {
 		return out;
 	}
 
-	private async customerFacts(campaign: Campaign, use: UseContext): Promise<{ segments: string[] | null; firstOrder: boolean | null }> {
+	/** The rule a use breaks, if any; asks the store only when a rule needs the customer's profile. */
+	private checkRules(loaded: LoadedCampaign, use: UseContext, now: number): RejectionReason | null | Promise<RejectionReason | null> {
+		const campaign = loaded.campaign;
+		const facts = { now, channel: use.channel, orderAmount: use.orderAmount, currency: use.currency, segments: use.segments, firstOrder: use.firstOrder };
 		const needSegments = campaign.rules.segments.length > 0 && use.segments === null;
 		const needFirst = campaign.rules.firstOrderOnly && use.firstOrder === null;
-		if (!needSegments && !needFirst) return { segments: use.segments, firstOrder: use.firstOrder };
-		const profile =
-			use.customerId || use.email
-				? await this.store.getCustomer(use.customerId ? { id: use.customerId } : { email: use.email ?? undefined })
-				: null;
-		return {
-			segments: use.segments ?? profile?.tags ?? null,
-			firstOrder: use.firstOrder ?? (profile ? profile.orderCount === 0 : null),
-		};
-	}
-
-	private async checkRules(loaded: LoadedCampaign, use: UseContext, now: number): Promise<RejectionReason | null> {
-		const facts = await this.customerFacts(loaded.campaign, use);
-		return checkUseRules(loaded.campaign, {
-			now,
-			channel: use.channel,
-			orderAmount: use.orderAmount,
-			currency: use.currency,
-			segments: facts.segments,
-			firstOrder: facts.firstOrder,
-		});
+		if ((!needSegments && !needFirst) || (!use.customerId && !use.email)) return checkUseRules(campaign, facts);
+		return this.store.getCustomer(use.customerId ? { id: use.customerId } : { email: use.email ?? undefined }).then((profile) =>
+			checkUseRules(campaign, {
+				...facts,
+				segments: use.segments ?? profile?.tags ?? null,
+				firstOrder: use.firstOrder ?? (profile ? profile.orderCount === 0 : null),
+			}),
+		);
 	}
 
 	async validate(input: ValidateInput): Promise<ValidateResult> {
@@ -456,7 +447,8 @@ export class Engine implements CouponEngine {
 			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
 			return rejected('BLOCKED', null);
 		}
-		const resolved = await this.resolve(use, now);
+		const resolving = this.resolve(use, now);
+		const resolved = resolving instanceof Promise ? await resolving : resolving;
 		if ('reason' in resolved) {
 			await this.reject(resolved.reason, now, { campaignId: resolved.campaignId, code: use.display, ...this.who(use) });
 			return rejected(resolved.reason, resolved.campaignId);
@@ -467,7 +459,8 @@ export class Engine implements CouponEngine {
 			await this.reject(reason, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
 			return rejected(reason, campaign.id);
 		};
-		const ruleFailure = await this.checkRules(found, use, now);
+		const checking = this.checkRules(found, use, now);
+		const ruleFailure = checking instanceof Promise ? await checking : checking;
 		if (ruleFailure) return fail(ruleFailure);
 		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now });
 		const code = usage.code;
@@ -510,31 +503,36 @@ export class Engine implements CouponEngine {
 		return this.use(use, ttl === null ? this.reservationTtlMs : ttl * 1000) as Promise<ReserveResult>;
 	}
 
+	private useRejected(use: UseContext, reason: RejectionReason, campaignId: string | null): RedeemResult {
+		return { ok: false, reason, message: reasonMessage(reason), code: use.display, campaignId };
+	}
+
+	private async useBlocked(use: UseContext, now: number): Promise<RedeemResult> {
+		await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
+		return this.useRejected(use, 'BLOCKED', null);
+	}
+
+	// Every answer the engine gives without the store's redeem is BLOCKED first while the caller is blocked;
+	// on the way through the store, the store checks the block in the same transaction.
+	private async isBlocked(abuseKeys: string[], now: number): Promise<boolean> {
+		return abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null;
+	}
+
+	private async useRefused(use: UseContext, abuseKeys: string[], reason: RejectionReason, campaignId: string | null, now: number): Promise<RedeemResult> {
+		if (await this.isBlocked(abuseKeys, now)) return this.useBlocked(use, now);
+		await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
+		return this.useRejected(use, reason, campaignId);
+	}
+
 	private async use(use: UseContext, holdMs: number | null): Promise<RedeemResult | ReserveResult> {
 		const op = holdMs === null ? 'redeem' : 'reserve';
-		const rejected = (reason: RejectionReason, campaignId: string | null) => ({
-			ok: false as const,
-			reason,
-			message: reasonMessage(reason),
-			code: use.display,
-			campaignId,
-		});
 		const abuseKeys = this.abuseKeys(use);
-		const blocked = async (now: number) => {
-			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
-			return rejected('BLOCKED', null);
-		};
-		// Every answer the engine gives without the store's redeem is BLOCKED first while the caller is blocked;
-		// on the way through the store, the store checks the block in the same transaction.
-		const isBlocked = async (now: number) => abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null;
-		const refuse = async (reason: RejectionReason, campaignId: string | null, now: number) => {
-			if (await isBlocked(now)) return blocked(now);
-			await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
-			return rejected(reason, campaignId);
-		};
 		const now0 = this.now();
-		const found = await this.resolve(use, now0, true);
-		if ('reason' in found) return refuse(found.reason, found.campaignId, now0);
+		// Most codes resolve and pass the rules without the store: await only a promise, which spares the
+		// common case a promise and a turn of the microtask queue each.
+		const resolving = this.resolve(use, now0, true);
+		const found = resolving instanceof Promise ? await resolving : resolving;
+		if ('reason' in found) return this.useRefused(use, abuseKeys, found.reason, found.campaignId, now0);
 		let { loaded, guessed } = found;
 		const fp = use.idempotencyKey
 			? fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs])
@@ -544,22 +542,23 @@ export class Engine implements CouponEngine {
 		for (let attempt = 0; attempt <= MAX_STALE_RETRIES + 1; attempt++) {
 			const now = this.now();
 			const campaign = loaded.campaign;
-			const ruleFailure = await this.checkRules(loaded, use, now);
+			const checking = this.checkRules(loaded, use, now);
+			const ruleFailure = checking instanceof Promise ? await checking : checking;
 			if (ruleFailure) {
 				if (guessed) {
 					const actual = await this.confirm(use.key);
 					guessed = false;
-					if (!actual) return refuse('NOT_FOUND', null, now);
+					if (!actual) return this.useRefused(use, abuseKeys, 'NOT_FOUND', null, now);
 					if (actual.campaign.id !== campaign.id) {
 						loaded = actual;
 						continue;
 					}
 				}
-				if (await isBlocked(now)) return blocked(now);
+				if (await this.isBlocked(abuseKeys, now)) return this.useBlocked(use, now);
 				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
 				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
 				await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
-				return rejected(ruleFailure, campaign.id);
+				return this.useRejected(use, ruleFailure, campaign.id);
 			}
 			const req: RedeemRequest = {
 				limits: limitsOf(campaign),
@@ -590,7 +589,7 @@ export class Engine implements CouponEngine {
 					loaded = await this.requireCampaign(campaign.id, true);
 					continue;
 				case 'blocked':
-					return blocked(now);
+					return this.useBlocked(use, now);
 				case 'missing': {
 					const actual = guessed ? await this.confirm(use.key) : null;
 					guessed = false;
@@ -598,7 +597,7 @@ export class Engine implements CouponEngine {
 						loaded = actual;
 						continue;
 					}
-					return refuse('NOT_FOUND', null, now);
+					return this.useRefused(use, abuseKeys, 'NOT_FOUND', null, now);
 				}
 				default:
 					return this.useResult(outcome, use, campaign);

@@ -93,7 +93,7 @@ async function bare(url, autoPipelining, count) {
 
 // Two processes on a small machine share its cores, so one run swings with the scheduler: each figure is
 // the median of its rounds, and each round is measured between two bars (see `measureBar`).
-const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_REDIS_ROUNDS ?? 9);
 const SHARED_ROUNDS = 3;
 const VALIDATE_ROUNDS = 3;
 
