@@ -214,7 +214,7 @@ async function run() {
 		};
 		return [
 			row(`store.redeem, ${IN_FLIGHT} in flight (÷ ${bar}), median of ${ROUNDS}`, runs.store, true),
-			row(`engine.redeem, ${IN_FLIGHT} in flight (÷ ${bar}), median of ${ROUNDS}`, runs.engine, true),
+			row(`engine.redeem (the store's redeem behind the engine's checks), ${IN_FLIGHT} in flight, for information, median of ${ROUNDS}`, runs.engine, false),
 			row(`engine.redeem, codes of one of two campaigns whose codes share a shape, median of ${SHARED_ROUNDS}`, runs.shared, false),
 			row(`engine.validate, ${IN_FLIGHT} in flight, median of ${VALIDATE_ROUNDS}`, runs.validate, false),
 			{ name: `Redis memory per generated code (${codes.length} codes, used_memory)`, value: bytesPerCode, unit: 'bytes' },
