@@ -13,7 +13,11 @@ const REDEEMS = Number(process.env.BENCH_REDIS_REDEEMS ?? 20_000);
 const IN_FLIGHT = 64;
 const T0 = Date.parse('2027-03-10T12:00:00Z');
 
-/** Runs `count` calls with `IN_FLIGHT` of them pending at any time; returns calls per second. */
+/**
+ * Runs `count` calls with `IN_FLIGHT` of them pending at any time; returns calls per second. The time
+ * includes collecting the garbage the calls left (with --expose-gc, as `npm run bench` runs), so that
+ * a run pays for its own garbage and not for the one before it.
+ */
 async function throughput(count, call) {
 	let next = 0;
 	const lane = async () => {
@@ -21,6 +25,7 @@ async function throughput(count, call) {
 	};
 	const started = process.hrtime.bigint();
 	await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+	if (typeof global.gc === 'function') global.gc();
 	return count / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
@@ -160,13 +165,19 @@ async function run() {
 		// speed drifts within a run, and the mean of the bar before and after follows it. The variant that
 		// counts is the faster one over the whole run (taking the faster of each pair would pick noise).
 		const bars = [];
+		// Each measurement starts from a collected heap (preparing a campaign leaves garbage too).
+		const collect = () => {
+			if (typeof global.gc === 'function') global.gc();
+		};
 		const measureBar = async () => {
+			collect();
 			bars.push({ plain: await bare(server.url, false, REDEEMS), pipelined: await bare(server.url, true, REDEEMS) });
 			return bars.length - 1;
 		};
 		const runs = { store: [], engine: [], shared: [], validate: [] };
 		let before = await measureBar();
 		const measure = async (kind, fn) => {
+			collect();
 			const rate = await fn();
 			const after = await measureBar();
 			runs[kind].push({ rate, before, after });
