@@ -86,6 +86,8 @@ interface LoadedCampaign {
 	generator: CodeGenerator;
 	/** Lookup key of a code this campaign generated (cheaper than normaliseCode: only ASCII separators can occur). */
 	keyOf: (display: string) => string;
+	/** What a store checks of this version of the campaign, made once per version. */
+	limits: Readonly<LimitSnapshot>;
 }
 
 const ASCII_SEPARATORS = /[ \-_.]/g;
@@ -226,7 +228,13 @@ export class Engine implements CouponEngine {
 		const known = this.campaigns.get(campaign.id);
 		if (known && known.campaign.version === campaign.version) return known;
 		const format = compileFormat(campaign.code, 'code');
-		const loaded = { campaign, format, generator: known?.generator ?? new CodeGenerator(format), keyOf: keyMaker(format) };
+		const loaded = {
+			campaign,
+			format,
+			generator: known?.generator ?? new CodeGenerator(format),
+			keyOf: keyMaker(format),
+			limits: Object.freeze(limitsOf(campaign)),
+		};
 		this.campaigns.set(campaign.id, loaded);
 		return loaded;
 	}
@@ -290,7 +298,7 @@ export class Engine implements CouponEngine {
 				metadata,
 			};
 			const outcome = await this.store.issue({
-				limits: limitsOf(campaign),
+				limits: loaded.limits,
 				code,
 				now,
 				event: this.draft(now, { campaignId, code: display, customerId: customerId ?? email, channel, data: { expiresAt: iso(code.expiresAt) } }),
@@ -561,7 +569,7 @@ export class Engine implements CouponEngine {
 				return this.useRejected(use, ruleFailure, campaign.id);
 			}
 			const req: RedeemRequest = {
-				limits: limitsOf(campaign),
+				limits: loaded.limits,
 				codeKey: use.key,
 				customerKeys: use.keys,
 				customerId: use.customerId,
@@ -792,7 +800,7 @@ export class Engine implements CouponEngine {
 
 	private async *generateBatches(campaignId: string, count: number, batchSize: number, channel: string | null): AsyncGenerator<string[]> {
 		let loaded = await this.requireCampaign(campaignId, true);
-		const limits = limitsOf(loaded.campaign);
+		const limits = loaded.limits;
 		const already = await this.store.issuedCount(campaignId);
 		if (limits.issuance !== null && already + count > limits.issuance) {
 			throw new InvalidArgumentError(
@@ -826,7 +834,7 @@ export class Engine implements CouponEngine {
 				c.expiresAt = expiresAt;
 			}
 			const outcome = await this.store.insertGenerated({
-				limits: limitsOf(loaded.campaign),
+				limits: loaded.limits,
 				codes,
 				now,
 				event: this.draft(now, { campaignId, channel }),
