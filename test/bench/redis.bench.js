@@ -6,6 +6,7 @@
 const { join } = require('node:path');
 const Redis = require('ioredis');
 const { startRedis } = require('../setup/redis');
+const { collectGarbage } = require('./gc');
 const { median } = require('./median');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
@@ -25,7 +26,7 @@ async function throughput(count, call) {
 	};
 	const started = process.hrtime.bigint();
 	await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-	if (typeof global.gc === 'function') global.gc();
+	collectGarbage();
 	return count / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
@@ -166,18 +167,15 @@ async function run() {
 		// counts is the faster one over the whole run (taking the faster of each pair would pick noise).
 		const bars = [];
 		// Each measurement starts from a collected heap (preparing a campaign leaves garbage too).
-		const collect = () => {
-			if (typeof global.gc === 'function') global.gc();
-		};
 		const measureBar = async () => {
-			collect();
+			collectGarbage();
 			bars.push({ plain: await bare(server.url, false, REDEEMS), pipelined: await bare(server.url, true, REDEEMS) });
 			return bars.length - 1;
 		};
 		const runs = { store: [], engine: [], shared: [], validate: [] };
 		let before = await measureBar();
 		const measure = async (kind, fn) => {
-			collect();
+			collectGarbage();
 			const rate = await fn();
 			const after = await measureBar();
 			runs[kind].push({ rate, before, after });

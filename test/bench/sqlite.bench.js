@@ -5,6 +5,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { DatabaseSync } = require('node:sqlite');
+const { collectGarbage } = require('./gc');
 const { median } = require('./median');
 
 const dist = join(__dirname, '..', '..', 'dist', 'core');
@@ -20,21 +21,17 @@ function seconds(fn) {
 	return r instanceof Promise ? r.then(() => Number(process.hrtime.bigint() - t) / 1e9) : Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-function collect() {
-	if (typeof global.gc === 'function') global.gc();
-}
-
 /**
  * `seconds` for the redeem rounds, which alternate: with --expose-gc (as `npm run bench` runs), each starts
  * from a collected heap and its time includes collecting the garbage it left, so it pays for its own
  * garbage and not for the round before it.
  */
 function secondsWithGc(fn) {
-	collect();
+	collectGarbage();
 	return seconds(() => {
 		const r = fn();
-		if (r instanceof Promise) return r.then(collect);
-		collect();
+		if (r instanceof Promise) return r.then(collectGarbage);
+		collectGarbage();
 		return undefined;
 	});
 }
