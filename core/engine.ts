@@ -451,26 +451,32 @@ export class Engine implements CouponEngine {
 			message: reasonMessage(reason),
 		});
 		const abuseKeys = this.abuseKeys(use);
-		if (abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null) {
+		const blocked = async () => {
 			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
 			return rejected('BLOCKED', null);
-		}
+		};
+		// A blocked caller hears BLOCKED whatever the code. Finding the campaign and checking the rules write
+		// nothing, so they go first: a code that passes them has its blocks read with its use, in one store
+		// read; one that fails has them read before the failure is told and counted.
+		const refuse = async (reason: RejectionReason, campaignId: string | null) => {
+			if (await this.isBlocked(abuseKeys, now)) return blocked();
+			await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
+			return rejected(reason, campaignId);
+		};
 		const resolving = this.resolve(use, now);
 		const resolved = resolving instanceof Promise ? await resolving : resolving;
-		if ('reason' in resolved) {
-			await this.reject(resolved.reason, now, { campaignId: resolved.campaignId, code: use.display, ...this.who(use) });
-			return rejected(resolved.reason, resolved.campaignId);
-		}
+		if ('reason' in resolved) return refuse(resolved.reason, resolved.campaignId);
 		const found = resolved.loaded;
 		const campaign = found.campaign;
+		const checking = this.checkRules(found, use, now);
+		const ruleFailure = checking instanceof Promise ? await checking : checking;
+		if (ruleFailure) return refuse(ruleFailure, campaign.id);
+		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
+		if (usage.blockedUntil !== null) return blocked();
 		const fail = async (reason: RejectionReason) => {
 			await this.reject(reason, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
 			return rejected(reason, campaign.id);
 		};
-		const checking = this.checkRules(found, use, now);
-		const ruleFailure = checking instanceof Promise ? await checking : checking;
-		if (ruleFailure) return fail(ruleFailure);
-		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now });
 		const code = usage.code;
 		if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
 		if (code.voidedAt !== null) return fail('VOIDED');

@@ -97,6 +97,23 @@ export type RedeemOutcome =
 	| { status: 'missing' }
 	| Control;
 
+export interface UsageQuery {
+	campaignId: string;
+	codeKey: string;
+	customerKeys: string[];
+	now: number;
+	/** The caller's abuse keys, whose blocks the answer's `blockedUntil` reports; none when absent. */
+	abuseKeys?: string[];
+}
+
+export interface Usage {
+	code: StoredCode | null;
+	customerUsed: number;
+	campaignUsed: number;
+	/** Latest end of a live block of one of the query's abuse keys, or null. */
+	blockedUntil: number | null;
+}
+
 export interface FinishRequest {
 	/** Reservation id (commit / release) or redemption id (rollback). */
 	unitId: string;
@@ -187,12 +204,11 @@ export interface CouponStore {
 	issuedCount(campaignId: string): Promise<number>;
 
 	campaignOfCode(codeKey: string): Promise<string | null>;
-	/** Read-only view for validate: the code, and units used or held by the busiest customer key and the campaign. */
-	usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }): Promise<{
-		code: StoredCode | null;
-		customerUsed: number;
-		campaignUsed: number;
-	}>;
+	/**
+	 * Read-only view for validate: the code, units used or held by the busiest customer key and the campaign,
+	 * and the latest live block end among `abuseKeys` (as `blockedUntil` answers), read together.
+	 */
+	usage(q: UsageQuery): Promise<Usage>;
 	/** The stored outcome of an idempotent call, if any (used when the engine rejects before the store is asked). */
 	findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null>;
 	getCode(codeKey: string, now: number): Promise<StoredCode | null>;

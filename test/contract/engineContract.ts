@@ -562,17 +562,21 @@ export function engineContract(name: string, harness: ContractHarness): void {
 
 		describe('abuse guard', () => {
 			it('blocks a source after repeated guesses, records it, and lets others through', async () => {
-				await engine.createCampaign(campaign({ code: { pattern: 'AB-########' } }));
+				await engine.createCampaign(campaign({ code: { pattern: 'AB-########' }, rules: { currency: 'EUR' } }));
 				const real = await engine.issue({ campaignId: 'spring' });
 				if (!real.ok) throw new Error(real.reason);
 				for (let i = 0; i < 5; i++) {
 					expect(await engine.validate({ code: `AB-2345678${2 + i}`, source: '10.0.0.1' })).toMatchObject({ reason: 'NOT_FOUND' });
 				}
 				expect(await engine.validate({ code: real.code, source: '10.0.0.1' })).toMatchObject({ valid: false, reason: 'BLOCKED' });
+				// whatever else is wrong with the call: an unknown code, a rule the order breaks
+				expect(await engine.validate({ code: 'AB-23456789', source: '10.0.0.1' })).toMatchObject({ valid: false, reason: 'BLOCKED' });
+				expect(await engine.validate({ code: real.code, source: '10.0.0.1', currency: 'JPY' })).toMatchObject({ valid: false, reason: 'BLOCKED' });
 				expect(await engine.redeem({ code: real.code, source: '10.0.0.1' })).toMatchObject({ ok: false, reason: 'BLOCKED' });
 				expect(await engine.redeem({ code: 'AB-23456789', source: '10.0.0.1' })).toMatchObject({ ok: false, reason: 'BLOCKED' });
 				expect((await engine.getCode(real.code))?.redemptions).toBe(0);
 				expect((await engine.validate({ code: real.code, source: '10.0.0.2' })).valid).toBe(true);
+				expect(await engine.validate({ code: real.code, source: '10.0.0.2', currency: 'JPY' })).toMatchObject({ reason: 'CURRENCY_MISMATCH' });
 				const blocked = (await allEvents(engine)).filter((e) => e.type === 'blocked');
 				expect(blocked).toHaveLength(1);
 				expect(blocked[0].data).toMatchObject({ key: 'source:10.0.0.1' });

@@ -257,10 +257,14 @@ async function story(store: CouponStore): Promise<Array<[string, unknown]>> {
 	now += MIN;
 	await step('reject 2', reject(['customer:id:c20', 'source:10.0.0.1'], 'spring'));
 	await step('blocked after 2', store.blockedUntil(['source:10.0.0.1', 'customer:id:c21'], now));
+	const blockedKeys = ['customer:id:c21', 'source:10.0.0.1'];
+	await step('usage, blocked', store.usage({ campaignId: 'spring', codeKey: 'AA13', customerKeys: ['id:c21'], now, abuseKeys: blockedKeys }));
+	await step('usage, other keys', store.usage({ campaignId: 'spring', codeKey: 'AA13', customerKeys: ['id:c21'], now, abuseKeys: ['customer:id:c21'] }));
 	await step('reject while blocked', reject(['source:10.0.0.1']));
 	await step('reject, no guess', reject([]));
 	now += 16 * MIN;
 	await step('blocked after cool-down', store.blockedUntil(['source:10.0.0.1'], now));
+	await step('usage after cool-down', store.usage({ campaignId: 'spring', codeKey: 'AA13', customerKeys: [], now, abuseKeys: blockedKeys }));
 
 	// customers
 	await step('customer new', store.upsertCustomer({ id: 'c1', email: 'ann@example.com', tags: ['vip'] }, now, full('customer_upserted', { customerId: 'c1' })));
@@ -346,6 +350,15 @@ describe('Redis store', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+	});
+
+	it("reads a caller's live block with a validate's view of the code", async () => {
+		const log = new Map(await story(await open()));
+		const blockEnd = log.get('blocked after 2') as number;
+		expect(blockEnd).toEqual(expect.any(Number));
+		expect(log.get('usage, blocked')).toMatchObject({ code: { key: 'AA13' }, blockedUntil: blockEnd });
+		expect(log.get('usage, other keys')).toMatchObject({ code: { key: 'AA13' }, blockedUntil: null });
+		expect(log.get('usage after cool-down')).toMatchObject({ blockedUntil: null });
 	});
 
 	it('keeps stats equal to what the ledger says', async () => {

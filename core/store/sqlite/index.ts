@@ -29,6 +29,8 @@ import type {
 	StatRow,
 	StoreEventsQuery,
 	StoredCode,
+	Usage,
+	UsageQuery,
 	VoidOutcome,
 	VoidRequest,
 } from '../types';
@@ -322,11 +324,12 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		return redeemed + num(this.get('SELECT COUNT(DISTINCT unit_id) AS n FROM holds WHERE campaign_id = ? AND hold_until > ?', campaignId, now)?.n);
 	}
 
-	async usage(q: { campaignId: string; codeKey: string; customerKeys: string[]; now: number }) {
+	async usage(q: UsageQuery): Promise<Usage> {
 		return this.read(() => ({
 			code: this.codeRow(q.codeKey, q.now),
 			customerUsed: this.customerUsed(q.campaignId, q.customerKeys, q.now),
 			campaignUsed: this.campaignUsed(q.campaignId, q.now),
+			blockedUntil: q.abuseKeys && q.abuseKeys.length > 0 ? this.blockedAt(q.abuseKeys, q.now) : null,
 		}));
 	}
 
