@@ -114,7 +114,13 @@ interface UseContext {
 }
 
 /** The campaign a typed code belongs to (`guessed` when taken from its shape alone), or why it has none. */
-type Resolution = { loaded: LoadedCampaign; guessed: boolean } | { reason: RejectionReason; campaignId: string | null };
+type Resolution = { loaded: LoadedCampaign; guessed: boolean } | Refusal;
+
+/** Why a call was refused, and the campaign it was refused in. */
+interface Refusal {
+	reason: RejectionReason;
+	campaignId: string | null;
+}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -443,7 +449,7 @@ export class Engine implements CouponEngine {
 	async validate(input: ValidateInput): Promise<ValidateResult> {
 		const use = this.readUse(input, false);
 		const now = this.now();
-		const rejected = (reason: RejectionReason, campaignId: string | null): ValidateResult => ({
+		const rejected = ({ reason, campaignId }: Refusal): ValidateResult => ({
 			valid: false,
 			code: use.display,
 			campaignId,
@@ -451,32 +457,20 @@ export class Engine implements CouponEngine {
 			message: reasonMessage(reason),
 		});
 		const abuseKeys = this.abuseKeys(use);
-		const blocked = async () => {
-			await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
-			return rejected('BLOCKED', null);
-		};
 		// A blocked caller hears BLOCKED whatever the code. Finding the campaign and checking the rules write
 		// nothing, so they go first: a code that passes them has its blocks read with its use, in one store
 		// read; one that fails has them read before the failure is told and counted.
-		const refuse = async (reason: RejectionReason, campaignId: string | null) => {
-			if (await this.isBlocked(abuseKeys, now)) return blocked();
-			await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
-			return rejected(reason, campaignId);
-		};
 		const resolving = this.resolve(use, now);
 		const resolved = resolving instanceof Promise ? await resolving : resolving;
-		if ('reason' in resolved) return refuse(resolved.reason, resolved.campaignId);
+		if ('reason' in resolved) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, resolved.reason, resolved.campaignId, now));
 		const found = resolved.loaded;
 		const campaign = found.campaign;
 		const checking = this.checkRules(found, use, now);
 		const ruleFailure = checking instanceof Promise ? await checking : checking;
-		if (ruleFailure) return refuse(ruleFailure, campaign.id);
+		if (ruleFailure) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, ruleFailure, campaign.id, now));
 		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
-		if (usage.blockedUntil !== null) return blocked();
-		const fail = async (reason: RejectionReason) => {
-			await this.reject(reason, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
-			return rejected(reason, campaign.id);
-		};
+		if (usage.blockedUntil !== null) return rejected(await this.refusedBlocked(use, now));
+		const fail = async (reason: RejectionReason) => rejected(await this.refused(use, reason, campaign.id, now));
 		const code = usage.code;
 		if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
 		if (code.voidedAt !== null) return fail('VOIDED');
@@ -517,25 +511,30 @@ export class Engine implements CouponEngine {
 		return this.use(use, ttl === null ? this.reservationTtlMs : ttl * 1000) as Promise<ReserveResult>;
 	}
 
-	private useRejected(use: UseContext, reason: RejectionReason, campaignId: string | null): RedeemResult {
-		return { ok: false, reason, message: reasonMessage(reason), code: use.display, campaignId };
+	/** Records a refusal of a use (counted by the abuse guard) and answers it. */
+	private async refused(use: UseContext, reason: RejectionReason, campaignId: string | null, now: number): Promise<Refusal> {
+		await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
+		return { reason, campaignId };
 	}
 
-	private async useBlocked(use: UseContext, now: number): Promise<RedeemResult> {
+	/** Records a use refused because the caller is blocked (not counted again) and answers it. */
+	private async refusedBlocked(use: UseContext, now: number): Promise<Refusal> {
 		await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
-		return this.useRejected(use, 'BLOCKED', null);
+		return { reason: 'BLOCKED', campaignId: null };
 	}
 
 	// Every answer the engine gives without the store's redeem is BLOCKED first while the caller is blocked;
 	// on the way through the store, the store checks the block in the same transaction.
+	private async refusedUnlessBlocked(use: UseContext, abuseKeys: string[], reason: RejectionReason, campaignId: string | null, now: number): Promise<Refusal> {
+		return (await this.isBlocked(abuseKeys, now)) ? this.refusedBlocked(use, now) : this.refused(use, reason, campaignId, now);
+	}
+
 	private async isBlocked(abuseKeys: string[], now: number): Promise<boolean> {
 		return abuseKeys.length > 0 && (await this.store.blockedUntil(abuseKeys, now)) !== null;
 	}
 
-	private async useRefused(use: UseContext, abuseKeys: string[], reason: RejectionReason, campaignId: string | null, now: number): Promise<RedeemResult> {
-		if (await this.isBlocked(abuseKeys, now)) return this.useBlocked(use, now);
-		await this.reject(reason, now, { campaignId, code: use.display, ...this.who(use) });
-		return this.useRejected(use, reason, campaignId);
+	private useRejected(use: UseContext, { reason, campaignId }: Refusal): RedeemResult {
+		return { ok: false, reason, message: reasonMessage(reason), code: use.display, campaignId };
 	}
 
 	private async use(use: UseContext, holdMs: number | null): Promise<RedeemResult | ReserveResult> {
@@ -546,7 +545,7 @@ export class Engine implements CouponEngine {
 		// common case a promise and a turn of the microtask queue each.
 		const resolving = this.resolve(use, now0, true);
 		const found = resolving instanceof Promise ? await resolving : resolving;
-		if ('reason' in found) return this.useRefused(use, abuseKeys, found.reason, found.campaignId, now0);
+		if ('reason' in found) return this.useRejected(use, await this.refusedUnlessBlocked(use, abuseKeys, found.reason, found.campaignId, now0));
 		let { loaded, guessed } = found;
 		const fp = use.idempotencyKey
 			? fingerprint(op, [use.key, use.customerId, use.email, use.orderId, use.orderAmount, use.currency, use.channel, holdMs])
@@ -562,17 +561,16 @@ export class Engine implements CouponEngine {
 				if (guessed) {
 					const actual = await this.confirm(use.key);
 					guessed = false;
-					if (!actual) return this.useRefused(use, abuseKeys, 'NOT_FOUND', null, now);
+					if (!actual) return this.useRejected(use, await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
 					if (actual.campaign.id !== campaign.id) {
 						loaded = actual;
 						continue;
 					}
 				}
-				if (await this.isBlocked(abuseKeys, now)) return this.useBlocked(use, now);
+				if (await this.isBlocked(abuseKeys, now)) return this.useRejected(use, await this.refusedBlocked(use, now));
 				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
 				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
-				await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) });
-				return this.useRejected(use, ruleFailure, campaign.id);
+				return this.useRejected(use, await this.refused(use, ruleFailure, campaign.id, now));
 			}
 			const req: RedeemRequest = {
 				limits: loaded.limits,
@@ -603,7 +601,7 @@ export class Engine implements CouponEngine {
 					loaded = await this.requireCampaign(campaign.id, true);
 					continue;
 				case 'blocked':
-					return this.useBlocked(use, now);
+					return this.useRejected(use, await this.refusedBlocked(use, now));
 				case 'missing': {
 					const actual = guessed ? await this.confirm(use.key) : null;
 					guessed = false;
@@ -611,7 +609,7 @@ export class Engine implements CouponEngine {
 						loaded = actual;
 						continue;
 					}
-					return this.useRefused(use, abuseKeys, 'NOT_FOUND', null, now);
+					return this.useRejected(use, await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
 				}
 				default:
 					return this.useResult(outcome, use, campaign);
