@@ -282,6 +282,11 @@ export class Engine implements CouponEngine {
 			const campaign = loaded.campaign;
 			const early = campaignTiming(campaign, now) ?? (channelAllowed(campaign, channel) ? null : 'CHANNEL_NOT_ALLOWED');
 			if (early) {
+				const newer = attempt < MAX_STALE_RETRIES ? await this.newer(loaded) : null;
+				if (newer) {
+					loaded = newer;
+					continue;
+				}
 				const replay = idemKey ? ((await this.replayed('issue', campaignId, idemKey, fp)) as IssueOutcome | null) : null;
 				if (replay?.status === 'issued') return this.issueResult(replay.code, campaign, replay.eventId);
 				if (replay?.status === 'rejected') return { ok: false, reason: replay.reason, message: reasonMessage(replay.reason) };
@@ -463,34 +468,64 @@ export class Engine implements CouponEngine {
 		const resolving = this.resolve(use, now);
 		const resolved = resolving instanceof Promise ? await resolving : resolving;
 		if ('reason' in resolved) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, resolved.reason, resolved.campaignId, now));
-		const found = resolved.loaded;
-		const campaign = found.campaign;
-		const checking = this.checkRules(found, use, now);
-		const ruleFailure = checking instanceof Promise ? await checking : checking;
-		if (ruleFailure) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, ruleFailure, campaign.id, now));
-		const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
-		if (usage.blockedUntil !== null) return rejected(await this.refusedBlocked(use, now));
-		const fail = async (reason: RejectionReason) => rejected(await this.refused(use, reason, campaign.id, now));
-		const code = usage.code;
-		if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
-		if (code.voidedAt !== null) return fail('VOIDED');
-		if (code.expiresAt !== null && code.expiresAt <= now) return fail('EXPIRED');
-		if ((code.customerId || code.email) && !(use.customerId && use.customerId === code.customerId) && !(use.email && use.email === code.email)) {
-			return fail('NOT_ASSIGNED');
+		let found = resolved.loaded;
+		// The campaign may have been changed by another engine on the same store: each answer is checked
+		// against the stored version, and given again from the stored campaign when they differ.
+		for (let attempt = 0; ; attempt++) {
+			const campaign = found.campaign;
+			const lastTry = attempt >= MAX_STALE_RETRIES;
+			const checking = this.checkRules(found, use, now);
+			const ruleFailure = checking instanceof Promise ? await checking : checking;
+			if (ruleFailure) {
+				const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(found), this.isBlocked(abuseKeys, now)]);
+				if (blocked) return rejected(await this.refusedBlocked(use, now));
+				if (newer) {
+					found = newer;
+					continue;
+				}
+				return rejected(await this.refused(use, ruleFailure, campaign.id, now));
+			}
+			const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
+			if (usage.blockedUntil !== null) return rejected(await this.refusedBlocked(use, now));
+			if (usage.campaignVersion !== campaign.version && !lastTry) {
+				const newer = await this.loadCampaign(campaign.id, true);
+				if (newer) {
+					found = newer;
+					continue;
+				}
+			}
+			const fail = async (reason: RejectionReason) => rejected(await this.refused(use, reason, campaign.id, now));
+			const code = usage.code;
+			if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
+			if (code.voidedAt !== null) return fail('VOIDED');
+			if (code.expiresAt !== null && code.expiresAt <= now) return fail('EXPIRED');
+			if ((code.customerId || code.email) && !(use.customerId && use.customerId === code.customerId) && !(use.email && use.email === code.email)) {
+				return fail('NOT_ASSIGNED');
+			}
+			const used = code.redemptions + code.reserved;
+			if (used >= campaign.limits.perCode) return fail('CODE_LIMIT_REACHED');
+			if (campaign.limits.perCustomer !== null && usage.customerUsed >= campaign.limits.perCustomer) return fail('CUSTOMER_LIMIT_REACHED');
+			if (campaign.limits.total !== null && usage.campaignUsed >= campaign.limits.total) return fail('CAMPAIGN_LIMIT_REACHED');
+			return {
+				valid: true,
+				code: code.code,
+				campaignId: campaign.id,
+				discount: campaign.discount,
+				discountAmount: discountAmount(campaign.discount, use.orderAmount),
+				expiresAt: iso(code.expiresAt),
+				remainingUses: campaign.limits.perCode - used,
+			};
 		}
-		const used = code.redemptions + code.reserved;
-		if (used >= campaign.limits.perCode) return fail('CODE_LIMIT_REACHED');
-		if (campaign.limits.perCustomer !== null && usage.customerUsed >= campaign.limits.perCustomer) return fail('CUSTOMER_LIMIT_REACHED');
-		if (campaign.limits.total !== null && usage.campaignUsed >= campaign.limits.total) return fail('CAMPAIGN_LIMIT_REACHED');
-		return {
-			valid: true,
-			code: code.code,
-			campaignId: campaign.id,
-			discount: campaign.discount,
-			discountAmount: discountAmount(campaign.discount, use.orderAmount),
-			expiresAt: iso(code.expiresAt),
-			remainingUses: campaign.limits.perCode - used,
-		};
+	}
+
+	/**
+	 * The stored campaign when another engine on the same store has changed it since this one loaded it, else
+	 * null. A refusal by the rules is told only after this check: the stored campaign may allow the use.
+	 */
+	private async newer(loaded: LoadedCampaign): Promise<LoadedCampaign | null> {
+		const version = await this.store.campaignVersion(loaded.campaign.id);
+		if (version === null || version === loaded.campaign.version) return null;
+		return this.loadCampaign(loaded.campaign.id, true);
 	}
 
 	private who(use: UseContext): { customerId: string | null; channel: string | null; keys: string[]; source: string | null } {
@@ -567,7 +602,13 @@ export class Engine implements CouponEngine {
 						continue;
 					}
 				}
-				if (await this.isBlocked(abuseKeys, now)) return this.useRejected(use, await this.refusedBlocked(use, now));
+				const lastTry = attempt >= MAX_STALE_RETRIES;
+				const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(loaded), this.isBlocked(abuseKeys, now)]);
+				if (blocked) return this.useRejected(use, await this.refusedBlocked(use, now));
+				if (newer) {
+					loaded = newer;
+					continue;
+				}
 				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
 				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
 				return this.useRejected(use, await this.refused(use, ruleFailure, campaign.id, now));

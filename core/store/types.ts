@@ -112,6 +112,8 @@ export interface Usage {
 	campaignUsed: number;
 	/** Latest end of a live block of one of the query's abuse keys, or null. */
 	blockedUntil: number | null;
+	/** The stored campaign's version (null when there is none): the engine checks its copy against it. */
+	campaignVersion: number | null;
 }
 
 export interface FinishRequest {
@@ -202,11 +204,13 @@ export interface CouponStore {
 	listCampaigns(): Promise<Campaign[]>;
 	/** Codes issued or generated so far in the campaign. */
 	issuedCount(campaignId: string): Promise<number>;
+	/** The stored campaign's version, or null when there is none: a cheap check that a loaded copy is current. */
+	campaignVersion(campaignId: string): Promise<number | null>;
 
 	campaignOfCode(codeKey: string): Promise<string | null>;
 	/**
 	 * Read-only view for validate: the code, units used or held by the busiest customer key and the campaign,
-	 * and the latest live block end among `abuseKeys` (as `blockedUntil` answers), read together.
+	 * the latest live block end among `abuseKeys` (as `blockedUntil` answers) and the campaign's version, read together.
 	 */
 	usage(q: UsageQuery): Promise<Usage>;
 	/** The stored outcome of an idempotent call, if any (used when the engine rejects before the store is asked). */

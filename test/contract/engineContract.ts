@@ -376,6 +376,38 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.redeem({ code: r.code })).toMatchObject({ reason: 'CODE_LIMIT_REACHED' });
 			});
 
+			it('answers validate, redeem and issue from the stored campaign when another engine has paused, resumed or changed it', async () => {
+				await engine.createCampaign(campaign({ limits: { perCode: 3 }, rules: { minOrderAmount: 100 } }));
+				const r = await engine.issue({ campaignId: 'spring' });
+				if (!r.ok) throw new Error(r.reason);
+				expect((await engine.redeem({ code: r.code, orderAmount: 150 })).ok).toBe(true);
+				const other = await harness.open({ clock: clock.now }, false);
+				try {
+					// This engine still holds the active campaign: the answers come from the paused one.
+					await other.updateCampaign('spring', { active: false });
+					expect(await engine.validate({ code: r.code, orderAmount: 150 })).toMatchObject({ valid: false, reason: 'INACTIVE' });
+					await other.updateCampaign('spring', { active: true });
+					await other.updateCampaign('spring', { active: false });
+					expect(await engine.redeem({ code: r.code, orderAmount: 150 })).toMatchObject({ ok: false, reason: 'INACTIVE' });
+					// It now holds the paused campaign, which would refuse before the store is asked.
+					await other.updateCampaign('spring', { active: true });
+					expect(await engine.issue({ campaignId: 'spring' })).toMatchObject({ ok: true });
+					await other.updateCampaign('spring', { active: false });
+					await other.updateCampaign('spring', { active: true, rules: { minOrderAmount: 0 } });
+					expect(await engine.validate({ code: r.code, orderAmount: 50 })).toMatchObject({ valid: true, remainingUses: 2 });
+					// Holding a minimum of 0, then of 100, while the store holds the other.
+					await other.updateCampaign('spring', { rules: { minOrderAmount: 100 } });
+					expect(await engine.validate({ code: r.code, orderAmount: 50 })).toMatchObject({ valid: false, reason: 'MIN_ORDER_NOT_MET' });
+					await other.updateCampaign('spring', { rules: { minOrderAmount: 0 } });
+					expect(await engine.redeem({ code: r.code, orderAmount: 50 })).toMatchObject({ ok: true });
+					await other.updateCampaign('spring', { limits: { perCode: 2 } });
+					expect(await engine.validate({ code: r.code })).toMatchObject({ valid: false, reason: 'CODE_LIMIT_REACHED' });
+				} finally {
+					await other.close();
+				}
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ issued: 2, redeemed: 2 });
+			});
+
 			it("redeems a code of a look-alike campaign this engine has not seen, and only once", async () => {
 				// Same code shape in two campaigns: this engine knows only the first, whose shape the code fits.
 				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));

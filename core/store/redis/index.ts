@@ -67,7 +67,15 @@ type StreamEntry = [id: string, fields: string[]];
 /** getCode-2.lua's answer for a code that exists. */
 type CodeReply = [codeJson: string, voidedAt: string, redemptions: string, reserved: number];
 /** One call's answer of usage-6.lua. */
-type UsageReply = [codeJson: string, voidedAt: string, redemptions: string, reserved: number, customerUsed: number, campaignUsed: number];
+type UsageReply = [
+	codeJson: string,
+	voidedAt: string,
+	redemptions: string,
+	reserved: number,
+	customerUsed: number,
+	campaignUsed: number,
+	campaignVersion: string,
+];
 
 /** A connection problem or a Redis error as a StoreError that names the server but no credentials. */
 class ErrorWrapper {
@@ -256,6 +264,13 @@ export class RedisStore implements CouponStore {
 		return this.run(async () => Number((await this.client.hget(this.keys.slot(campaignId).campaign, 'issued')) ?? 0));
 	}
 
+	campaignVersion(campaignId: string): Promise<number | null> {
+		return this.run(async () => {
+			const v = await this.client.hget(this.keys.slot(campaignId).campaign, 'v');
+			return v === null ? null : Number(v);
+		});
+	}
+
 	// ---------- codes ----------
 
 	/**
@@ -312,7 +327,7 @@ export class RedisStore implements CouponStore {
 			reply[0] !== ''
 				? storedCode(q.campaignId, q.codeKey, reply[0], reply[1], reply[2], reply[3])
 				: await this.getCode(q.codeKey, q.now);
-		return { code, customerUsed: reply[4], campaignUsed: reply[5], blockedUntil };
+		return { code, customerUsed: reply[4], campaignUsed: reply[5], blockedUntil, campaignVersion: reply[6] === '' ? null : Number(reply[6]) };
 	}
 
 	findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {

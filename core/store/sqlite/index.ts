@@ -272,6 +272,15 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 		return num(this.read(() => this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', campaignId))?.issued);
 	}
 
+	async campaignVersion(campaignId: string): Promise<number | null> {
+		return this.read(() => this.storedVersion(campaignId));
+	}
+
+	private storedVersion(campaignId: string): number | null {
+		const row = this.get('SELECT version FROM campaign_counters WHERE campaign_id = ?', campaignId);
+		return row ? num(row.version) : null;
+	}
+
 	private isStale(limits: LimitSnapshot): boolean {
 		const row = this.get('SELECT version FROM campaign_counters WHERE campaign_id = ?', limits.campaignId);
 		return !row || num(row.version) !== limits.campaignVersion;
@@ -330,6 +339,7 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 			customerUsed: this.customerUsed(q.campaignId, q.customerKeys, q.now),
 			campaignUsed: this.campaignUsed(q.campaignId, q.now),
 			blockedUntil: q.abuseKeys && q.abuseKeys.length > 0 ? this.blockedAt(q.abuseKeys, q.now) : null,
+			campaignVersion: this.storedVersion(q.campaignId),
 		}));
 	}
 

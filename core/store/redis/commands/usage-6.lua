@@ -1,20 +1,21 @@
 --[[
   Read-only view for validate, for a batch of calls on one campaign: per call the code, the busiest
-  customer key's and the campaign's use (redemptions that stand plus live holds).
+  customer key's and the campaign's use (redemptions that stand plus live holds), and the campaign's version.
 
   One batch, not one call per script: validates that arrive together cost Redis one script call.
 
   Input:
     KEYS[1]  prefix of the code hashes
     KEYS[2]  prefix of the holds of one code
-    KEYS[3]  campaign hash (used = redemptions that stand, hmax = latest holdUntil given)
+    KEYS[3]  campaign hash (v = version, used = redemptions that stand, hmax = latest holdUntil given)
     KEYS[4]  holds of the campaign
     KEYS[5]  customer usage hash
     KEYS[6]  prefix of the holds of one customer key
     ARGV     per call: now (epoch ms), code key, how many customer keys follow, the customer keys
 
   Output: one reply per call, in order:
-    {codeJson ('' = no such code here), voidedAt, redemptions, then as integers reserved, customerUsed, campaignUsed}
+    {codeJson ('' = no such code here), voidedAt, redemptions, then as integers reserved, customerUsed, campaignUsed,
+     then the campaign version ('' = no such campaign)}
     {'error', message}  (that call failed; the others stand)
 ]]
 local rcall = redis.call
@@ -22,9 +23,10 @@ local rcall = redis.call
 --- @include "includes/liveHolds"
 --- @include "includes/answerAlone"
 
-local campaign = rcall('HMGET', KEYS[3], 'used', 'hmax')
+local campaign = rcall('HMGET', KEYS[3], 'used', 'hmax', 'v')
 local used = tonumber(campaign[1] or '0')
 local hmax = tonumber(campaign[2] or '0')
+local version = campaign[3] or ''
 
 local function readOne(now, codeId, firstKey, lastKey)
   -- No hold of this campaign can be live after the latest holdUntil ever given (as in redeem): skip counting.
@@ -46,7 +48,7 @@ local function readOne(now, codeId, firstKey, lastKey)
   end
   local campaignUsed = used + (anyHold and liveHolds(KEYS[4], now) or 0)
   -- the counts as numbers: integer replies, which spares Lua formatting them with sprintf('%.14g')
-  return {code[1] or '', code[2] or '', code[3] or '0', reserved, customerUsed, campaignUsed}
+  return {code[1] or '', code[2] or '', code[3] or '0', reserved, customerUsed, campaignUsed, version}
 end
 
 local replies = {}
