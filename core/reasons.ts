@@ -13,7 +13,7 @@ export const REASON_MESSAGES: Record<RejectionReason, string> = {
 	CUSTOMER_LIMIT_REACHED: 'This customer has already used this campaign as often as allowed',
 	CAMPAIGN_LIMIT_REACHED: 'The campaign has reached its total number of redemptions',
 	ISSUANCE_LIMIT_REACHED: 'The campaign may not issue more codes',
-	MIN_ORDER_NOT_MET: 'The order amount is below the minimum for this code',
+	MIN_ORDER_NOT_MET: 'The order amount is missing or below the minimum for this code',
 	CURRENCY_MISMATCH: 'The order currency does not match the currency of this code',
 	OUTSIDE_TIME_WINDOW: 'The code cannot be used at this day or hour',
 	CHANNEL_NOT_ALLOWED: 'The code cannot be used through this channel',

@@ -11,6 +11,7 @@ import {
 } from '../args';
 import { compileFormat, maxIssuable } from '../codes';
 import { InvalidArgumentError } from '../errors';
+import { minutesOf } from './rules';
 import type { Campaign, CampaignDefinition, DiscountDefinition, TimeWindow, Weekday } from '../types';
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -22,13 +23,16 @@ export function parseZone(value: unknown, field: string): string {
 	return zone;
 }
 
-/** ISO date-time; without an offset it is read as local time in `zone`. */
-export function parseInstant(value: unknown, zone: string, field: string): number | null {
+/**
+ * ISO date-time; without an offset it is read as local time in `zone`. With `wholeDay`, a date alone means
+ * the end of that day: "valid until 31 March" runs through the 31st.
+ */
+export function parseInstant(value: unknown, zone: string, field: string, wholeDay = false): number | null {
 	const text = optionalString(value, field, 64);
 	if (text === null) return null;
 	const dt = DateTime.fromISO(text, { zone, setZone: false });
 	if (!dt.isValid) throw new InvalidArgumentError(field, `"${text}" is not an ISO date-time such as 2027-03-01T00:00`);
-	return dt.toMillis();
+	return wholeDay && /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? dt.plus({ days: 1 }).toMillis() : dt.toMillis();
 }
 
 function parseCurrency(value: unknown, field: string): string | null {
@@ -87,6 +91,14 @@ function parseWindows(value: unknown): TimeWindow[] {
 		if (days) window.days = days.map((d) => d.toLowerCase() as Weekday);
 		const from = parseTime(w.from, `validity.windows[${i}].from`);
 		const to = parseTime(w.to, `validity.windows[${i}].to`);
+		const opens = from ? minutesOf(from) : 0;
+		const closes = to ? minutesOf(to) : 24 * 60;
+		if (opens === closes || (opens === 24 * 60 && closes === 0)) {
+			throw new InvalidArgumentError(
+				`validity.windows[${i}].to`,
+				`closes when it opens (${from ?? '00:00'}–${to ?? '24:00'}), so it would never be open; leave both out for the whole day`,
+			);
+		}
 		if (from !== undefined) window.from = from;
 		if (to !== undefined) window.to = to;
 		return window;
@@ -105,7 +117,7 @@ export function defineCampaign(def: CampaignDefinition, now: number, previous?: 
 	const validity = d.validity === undefined || d.validity === null ? {} : requireObject(d.validity, 'validity');
 	const zone = parseZone(validity.zone, 'validity.zone');
 	const startsAt = parseInstant(validity.start, zone, 'validity.start');
-	const endsAt = parseInstant(validity.end, zone, 'validity.end');
+	const endsAt = parseInstant(validity.end, zone, 'validity.end', true);
 	if (startsAt !== null && endsAt !== null && endsAt <= startsAt) {
 		throw new InvalidArgumentError('validity.end', 'must be after validity.start');
 	}

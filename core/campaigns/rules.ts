@@ -14,7 +14,8 @@ export interface RuleContext {
 	firstOrder: boolean | null;
 }
 
-function minutesOf(hhmm: string): number {
+/** Minutes since midnight of an `HH:MM` time of day. */
+export function minutesOf(hhmm: string): number {
 	const [h, m] = hhmm.split(':').map(Number);
 	return h * 60 + m;
 }
@@ -24,12 +25,15 @@ export function insideWindows(campaign: Campaign, now: number): boolean {
 	if (windows.length === 0) return true;
 	const local = DateTime.fromMillis(now, { zone: campaign.validity.zone });
 	const day = WEEKDAY_OF_LUXON[local.weekday];
+	const dayBefore = WEEKDAY_OF_LUXON[((local.weekday + 5) % 7) + 1];
 	const minute = local.hour * 60 + local.minute;
 	return windows.some((w) => {
-		if (w.days && w.days.length > 0 && !w.days.includes(day)) return false;
+		const on = (d: Weekday) => !w.days || w.days.length === 0 || w.days.includes(d);
 		const from = w.from ? minutesOf(w.from) : 0;
 		const to = w.to ? minutesOf(w.to) : 24 * 60;
-		return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
+		if (from <= to) return on(day) && minute >= from && minute < to;
+		// A window across midnight belongs to the day it opens: Friday 22:00–02:00 ends on Saturday at 02:00.
+		return (on(day) && minute >= from) || (on(dayBefore) && minute < to);
 	});
 }
 
@@ -54,7 +58,8 @@ export function checkUseRules(campaign: Campaign, ctx: RuleContext): RejectionRe
 	if (!channelAllowed(campaign, ctx.channel)) return 'CHANNEL_NOT_ALLOWED';
 	const rules = campaign.rules;
 	if (rules.currency !== null && ctx.currency !== null && ctx.currency !== rules.currency) return 'CURRENCY_MISMATCH';
-	if (rules.minOrderAmount !== null) {
+	// A minimum of 0 asks for nothing, not even an order amount.
+	if (rules.minOrderAmount !== null && rules.minOrderAmount > 0) {
 		if (ctx.orderAmount === null || ctx.orderAmount < rules.minOrderAmount) return 'MIN_ORDER_NOT_MET';
 		if (rules.currency !== null && ctx.currency === null) return 'CURRENCY_MISMATCH';
 	}

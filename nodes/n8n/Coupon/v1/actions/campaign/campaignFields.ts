@@ -166,7 +166,7 @@ const changeable: INodeProperties[] = [
 		name: 'validUntil',
 		type: 'dateTime',
 		default: '',
-		description: 'When the campaign ends; read in the campaign’s time zone',
+		description: 'The moment codes stop working, read in the campaign’s time zone (e.g. 2027-04-01T00:00 to run through 31 March)',
 	},
 ];
 
