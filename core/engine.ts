@@ -803,15 +803,18 @@ export class Engine implements CouponEngine {
 		const now = this.now();
 		const stored = await this.store.getCode(key, now);
 		if (!stored) return null;
-		const campaign = (await this.loadCampaign(stored.campaignId))?.campaign;
+		const campaign = (await this.loadCampaign(stored.campaignId, true))?.campaign;
 		const perCode = campaign?.limits.perCode ?? 1;
 		const used = stored.redemptions + stored.reserved;
+		// A campaign end moved before the code's own expiry ends the code too, as validate and redeem tell.
+		const end = campaign?.validity.endsAt ?? null;
+		const expiresAt = end !== null && (stored.expiresAt === null || end < stored.expiresAt) ? end : stored.expiresAt;
 		const state =
 			stored.voidedAt !== null
 				? 'voided'
 				: stored.redemptions >= perCode
 					? 'redeemed'
-					: stored.expiresAt !== null && stored.expiresAt <= now
+					: expiresAt !== null && expiresAt <= now
 						? 'expired'
 						: 'active';
 		return {
@@ -822,10 +825,10 @@ export class Engine implements CouponEngine {
 			email: stored.email,
 			channel: stored.channel,
 			issuedAt: new Date(stored.issuedAt).toISOString(),
-			expiresAt: iso(stored.expiresAt),
+			expiresAt: iso(expiresAt),
 			redemptions: stored.redemptions,
 			reserved: stored.reserved,
-			remainingUses: Math.max(0, perCode - used),
+			remainingUses: state === 'active' ? Math.max(0, perCode - used) : 0,
 			voidedAt: iso(stored.voidedAt),
 			metadata: stored.metadata,
 		};

@@ -353,7 +353,7 @@ export interface StatsCounts {
 	expired: number;
 	rejected: number;
 	blocked: number;
-	/** (redeemed − rolled back) ÷ issued; 0 when nothing was issued. */
+	/** (redeemed − rolled back) ÷ (issued + generated); 0 when no code was handed out. */
 	redemptionRate: number;
 	/** Sum of order amounts of redemptions that stand (roll backs subtracted). */
 	revenue: number;

@@ -339,7 +339,17 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect((await engine.validate({ code: r.code })).valid).toBe(true);
 				clock.advance(1);
 				expect(await engine.redeem({ code: r.code })).toMatchObject({ ok: false, reason: 'EXPIRED' });
-				expect((await engine.getCode(r.code))?.state).toBe('expired');
+				expect(await engine.getCode(r.code)).toMatchObject({ state: 'expired', remainingUses: 0 });
+			});
+
+			it('ends a code with its campaign when the end moves before the code would expire', async () => {
+				await engine.createCampaign(campaign({ validity: { zone: 'UTC', lifetimeDays: 30 } }));
+				const r = await engine.issue({ campaignId: 'spring' });
+				if (!r.ok) throw new Error(r.reason);
+				await engine.updateCampaign('spring', { validity: { zone: 'UTC', lifetimeDays: 30, end: '2027-03-15' } });
+				clock.set('2027-03-16T00:00:00Z');
+				expect(await engine.validate({ code: r.code })).toMatchObject({ valid: false, reason: 'EXPIRED' });
+				expect(await engine.getCode(r.code)).toMatchObject({ state: 'expired', expiresAt: '2027-03-16T00:00:00.000Z', remainingUses: 0 });
 			});
 
 			it('is idempotent by key: a retry returns the first result and changes nothing', async () => {
@@ -588,7 +598,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.void({ code: r.code, reason: 'leaked' })).toMatchObject({ ok: true, code: r.code });
 				expect(await engine.void({ code: r.code })).toMatchObject({ ok: false, reason: 'VOIDED' });
 				expect(await engine.redeem({ code: r.code })).toMatchObject({ ok: false, reason: 'VOIDED' });
-				expect((await engine.getCode(r.code))?.state).toBe('voided');
+				expect(await engine.getCode(r.code)).toMatchObject({ state: 'voided', remainingUses: 0 });
 			});
 		});
 
