@@ -14,7 +14,11 @@ export async function openDatabaseFile(options: SqliteStoreOptions, what: string
 	if (!Number.isInteger(busyTimeout) || busyTimeout < 0) throw new InvalidArgumentError('store.busyTimeoutMs', 'must be a whole number ≥ 0');
 	const synchronous = options.synchronous ?? 'NORMAL';
 	if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new InvalidArgumentError('store.synchronous', 'must be NORMAL or FULL');
-	const { DatabaseSync } = await import('node:sqlite');
+	const sqlite = await import('node:sqlite').catch(() => null);
+	if (!sqlite) {
+		throw new StoreError(`the ${what} needs Node.js 22.13 or newer, for its built-in SQLite; this is Node.js ${process.versions.node}`, false);
+	}
+	const { DatabaseSync } = sqlite;
 	try {
 		if (path !== ':memory:') {
 			mkdirSync(dirname(path), { recursive: true });
