@@ -25,7 +25,7 @@ import {
 	StoreError,
 } from './errors';
 import { campaignOfUnit, newId, unitId } from './ids';
-import { GUESS_REASONS, reasonMessage } from './reasons';
+import { GUESS_REASONS, issueMessage, reasonMessage } from './reasons';
 import { aggregateStats } from './stats';
 import type {
 	AbuseSettings,
@@ -289,9 +289,9 @@ export class Engine implements CouponEngine {
 				}
 				const replay = idemKey ? ((await this.replayed('issue', campaignId, idemKey, fp)) as IssueOutcome | null) : null;
 				if (replay?.status === 'issued') return this.issueResult(replay.code, campaign, replay.eventId);
-				if (replay?.status === 'rejected') return { ok: false, reason: replay.reason, message: reasonMessage(replay.reason) };
+				if (replay?.status === 'rejected') return { ok: false, reason: replay.reason, message: issueMessage(replay.reason) };
 				await this.reject(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null });
-				return { ok: false, reason: early, message: reasonMessage(early) };
+				return { ok: false, reason: early, message: issueMessage(early) };
 			}
 			const display = loaded.generator.next();
 			const code: StoredCode = {
@@ -319,7 +319,7 @@ export class Engine implements CouponEngine {
 				case 'issued':
 					return this.issueResult(outcome.code, campaign, outcome.eventId);
 				case 'rejected':
-					return { ok: false, reason: outcome.reason, message: reasonMessage(outcome.reason) };
+					return { ok: false, reason: outcome.reason, message: issueMessage(outcome.reason) };
 				case 'conflict':
 					throw new IdempotencyConflictError(idemKey ?? '');
 				case 'stale':
@@ -849,6 +849,11 @@ export class Engine implements CouponEngine {
 	private async *generateBatches(campaignId: string, count: number, batchSize: number, channel: string | null): AsyncGenerator<string[]> {
 		let loaded = await this.requireCampaign(campaignId, true);
 		const limits = loaded.limits;
+		const endsAt = loaded.campaign.validity.endsAt;
+		if (endsAt !== null && endsAt <= this.now()) {
+			// Every code would be expired when made; a paused or not yet started campaign may stock up.
+			throw new InvalidArgumentError('campaignId', `campaign "${campaignId}" ended at ${isoAt(endsAt)}; move its end before generating codes`);
+		}
 		const already = await this.store.issuedCount(campaignId);
 		if (limits.issuance !== null && already + count > limits.issuance) {
 			throw new InvalidArgumentError(

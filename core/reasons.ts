@@ -34,3 +34,8 @@ export const GUESS_REASONS: ReadonlySet<RejectionReason> = new Set<RejectionReas
 export function reasonMessage(reason: RejectionReason): string {
 	return REASON_MESSAGES[reason];
 }
+
+/** The words for a refused issue: no code exists yet, so an ended campaign is not "the code has expired". */
+export function issueMessage(reason: RejectionReason): string {
+	return reason === 'EXPIRED' ? 'The campaign has ended and issues no more codes' : REASON_MESSAGES[reason];
+}

@@ -241,7 +241,12 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				clock.set('2027-03-19T22:59:59Z');
 				expect((await engine.validate({ code: ok.code })).valid).toBe(true);
 				clock.set('2027-03-19T23:00:00Z'); // midnight Berlin
-				expect(await engine.validate({ code: ok.code })).toMatchObject({ valid: false, reason: 'EXPIRED' });
+				expect(await engine.validate({ code: ok.code })).toMatchObject({ valid: false, reason: 'EXPIRED', message: 'The code has expired' });
+				expect(await engine.issue({ campaignId: 'spring' })).toMatchObject({
+					ok: false,
+					reason: 'EXPIRED',
+					message: 'The campaign has ended and issues no more codes',
+				});
 			});
 
 			it('respects weekday and hour windows in the campaign zone', async () => {
@@ -678,6 +683,22 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				const err = await run().catch((e: unknown) => e);
 				expect((err as InvalidArgumentError).field).toBe('count');
 				expect((await engine.stats({ campaignId: 'spring' })).generated).toBe(0);
+			});
+
+			it('refuses to generate for a campaign that has ended, and stocks up one that has not started', async () => {
+				await engine.createCampaign(campaign({ validity: { zone: 'UTC', start: '2027-03-12', end: '2027-03-20' } }));
+				const take = async (count: number) => {
+					const out: string[] = [];
+					for await (const batch of engine.generate({ campaignId: 'spring', count })) out.push(...batch);
+					return out;
+				};
+				expect(await take(3)).toHaveLength(3);
+				clock.set('2027-03-21T00:00:00Z');
+				const err = await take(3).catch((e: unknown) => e);
+				expect(err).toBeInstanceOf(InvalidArgumentError);
+				expect((err as InvalidArgumentError).field).toBe('campaignId');
+				expect((err as Error).message).toContain('ended at 2027-03-21T00:00:00.000Z');
+				expect((await engine.stats({ campaignId: 'spring' })).generated).toBe(3);
 			});
 		});
 
