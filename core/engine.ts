@@ -714,7 +714,7 @@ export class Engine implements CouponEngine {
 			now,
 			event: this.draft(now, { campaignId: unit.campaignId, data: { ...(reason ? { reason } : {}), ...(orderId ? { orderId } : {}) } }),
 			reason,
-			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, [unit.id, reason ?? null]) } : undefined,
+			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, [unit.id, reason ?? null, orderId]) } : undefined,
 		};
 		const outcome = await this.store[op](req);
 		if (outcome.status === 'conflict') throw new IdempotencyConflictError(idemKey ?? '');

@@ -45,7 +45,8 @@ export function aggregateStats(rows: StatRow[], groupBy: StatsGroupBy | undefine
 	const groups = new Map<string, StatsCounts>();
 	for (const row of rows) {
 		add(total, row);
-		if (!groupBy) continue;
+		// Campaign changes and the like count nowhere: they make no group of zeros either.
+		if (!groupBy || !COUNTER_OF[row.type]) continue;
 		const key =
 			groupBy === 'day'
 				? (DateTime.fromMillis(row.hour, { zone }).toISODate() ?? '')

@@ -519,7 +519,12 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				if (!late.ok) throw new Error(late.reason);
 				const lateHold = await engine.reserve({ code: late.code });
 				if (!lateHold.ok) throw new Error(lateHold.reason);
-				expect(await engine.commit({ reservationId: lateHold.reservationId, orderId: 'o9' })).toMatchObject({ ok: true, orderId: 'o9' });
+				expect(await engine.commit({ reservationId: lateHold.reservationId, orderId: 'o9', idempotencyKey: 'pay-9' })).toMatchObject({ ok: true, orderId: 'o9' });
+				// The same key for another order is another call: refused, so the answer never differs from the ledger.
+				await expect(engine.commit({ reservationId: lateHold.reservationId, orderId: 'o10', idempotencyKey: 'pay-9' })).rejects.toThrow(
+					IdempotencyConflictError,
+				);
+				expect(await engine.commit({ reservationId: lateHold.reservationId, orderId: 'o9', idempotencyKey: 'pay-9' })).toMatchObject({ ok: true, orderId: 'o9' });
 				const redeemedLate = (await allEvents(engine, 'spring')).filter((e) => e.type === 'redeemed' && e.code === late.code);
 				expect(redeemedLate[0]?.data).toMatchObject({ orderId: 'o9' });
 				expect(await engine.commit({ reservationId: again.reservationId })).toMatchObject({ ok: false, reason: 'ALREADY_FINISHED' });
@@ -734,6 +739,8 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				await engine.rollback({ redemptionId: red.redemptionId });
 				await engine.issue({ campaignId: 'other', channel: 'sms' });
 				await engine.validate({ code: 'OT-22222222' });
+				clock.set('2027-03-12T10:00:00Z'); // a day with nothing but a change of the campaign
+				await engine.updateCampaign('spring', { name: 'Spring, renamed' });
 				const events = await allEvents(engine);
 				const count = (type: string) => events.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
 				const s = await engine.stats({});
@@ -750,6 +757,9 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				const byChannel = await engine.stats({ groupBy: 'channel' });
 				expect(byChannel.groups?.find((g) => g.key === 'sms')?.issued).toBe(1);
 				expect(byChannel.groups?.find((g) => g.key === 'web')?.redeemed).toBe(2);
+				// Campaign changes count nowhere, and leave no group of zeros behind.
+				const counted = (g: object) => Object.values(g).some((v) => typeof v === 'number' && v !== 0);
+				expect([...(byDay.groups ?? []), ...(byChannel.groups ?? [])].filter((g) => !counted(g))).toEqual([]);
 				const window = await engine.stats({ from: '2027-03-10T23:00:00Z' });
 				expect(window.redeemed).toBe(1);
 			});
