@@ -24,3 +24,14 @@ export function customerKeys(customerId: string | null, email: string | null): s
 	if (email) keys.push(`email:${email}`);
 	return keys;
 }
+
+/**
+ * The keys a use of a code counts under: the caller's, and those of the customer the code was issued to.
+ * A customer who names themselves by id once and by email once is then still one customer to the limit.
+ */
+export function keysWithOwner(keys: string[], owner: { customerId: string | null; email: string | null }): string[] {
+	if (!owner.customerId && !owner.email) return keys;
+	const own = customerKeys(owner.customerId, owner.email);
+	if (own.every((k) => keys.includes(k))) return keys;
+	return [...keys, ...own.filter((k) => !keys.includes(k))];
+}

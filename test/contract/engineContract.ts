@@ -314,6 +314,29 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect((await engine.redeem({ code: b.code, email: 'bob@example.com' })).ok).toBe(true);
 			});
 
+			it("counts a use also under the customer a code was issued to, whichever of the customer's ids the caller gives", async () => {
+				await engine.createCampaign(campaign({ limits: { perCustomer: 1 } }));
+				const ann = { campaignId: 'spring', customerId: 'c1', email: 'ann@x.com' };
+				const [a, b, c] = [await engine.issue(ann), await engine.issue(ann), await engine.issue(ann)];
+				if (!a.ok || !b.ok || !c.ok) throw new Error('issue');
+				const first = await engine.redeem({ code: a.code, customerId: 'c1' });
+				if (!first.ok) throw new Error(first.reason);
+				expect(await engine.validate({ code: b.code, email: 'Ann+2@X.com' })).toMatchObject({ valid: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.redeem({ code: b.code, email: 'Ann+2@X.com' })).toMatchObject({ ok: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.reserve({ code: b.code, email: 'ann@x.com' })).toMatchObject({ ok: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				// A rollback gives the use back under every key it was counted under.
+				expect(await engine.rollback({ redemptionId: first.redemptionId })).toMatchObject({ ok: true });
+				expect(await engine.validate({ code: b.code, email: 'ann@x.com' })).toMatchObject({ valid: true });
+				// A hold by email counts against the customer's id too, and so does its commit.
+				const hold = await engine.reserve({ code: b.code, email: 'ann@x.com' });
+				if (!hold.ok) throw new Error(hold.reason);
+				expect(await engine.validate({ code: c.code, customerId: 'c1' })).toMatchObject({ valid: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.commit({ reservationId: hold.reservationId })).toMatchObject({ ok: true });
+				expect(await engine.redeem({ code: c.code, customerId: 'c1' })).toMatchObject({ ok: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.audit('spring')).toMatchObject({ consistent: true });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ redeemed: 2, rolledBack: 1 });
+			});
+
 			it('stops at the campaign total', async () => {
 				await engine.createCampaign(campaign({ limits: { total: 2 } }));
 				const codes: string[] = [];

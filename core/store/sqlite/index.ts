@@ -2,6 +2,7 @@
 // so several processes may share the file.
 import type { DatabaseSync } from 'node:sqlite';
 import type { SqliteStoreOptions } from '../../api';
+import { keysWithOwner } from '../../customers';
 import { InvalidArgumentError, StoreError } from '../../errors';
 import type {
 	Campaign,
@@ -334,13 +335,16 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 	}
 
 	async usage(q: UsageQuery): Promise<Usage> {
-		return this.read(() => ({
-			code: this.codeRow(q.codeKey, q.now),
-			customerUsed: this.customerUsed(q.campaignId, q.customerKeys, q.now),
-			campaignUsed: this.campaignUsed(q.campaignId, q.now),
-			blockedUntil: q.abuseKeys && q.abuseKeys.length > 0 ? this.blockedAt(q.abuseKeys, q.now) : null,
-			campaignVersion: this.storedVersion(q.campaignId),
-		}));
+		return this.read(() => {
+			const code = this.codeRow(q.codeKey, q.now);
+			return {
+				code,
+				customerUsed: this.customerUsed(q.campaignId, code ? keysWithOwner(q.customerKeys, code) : q.customerKeys, q.now),
+				campaignUsed: this.campaignUsed(q.campaignId, q.now),
+				blockedUntil: q.abuseKeys && q.abuseKeys.length > 0 ? this.blockedAt(q.abuseKeys, q.now) : null,
+				campaignVersion: this.storedVersion(q.campaignId),
+			};
+		});
 	}
 
 	private insertCode(c: StoredCode): boolean {
@@ -451,7 +455,7 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 			return new Rejected('NOT_ASSIGNED', code);
 		}
 		if (code.redemptions + code.reserved >= limits.perCode) return new Rejected('CODE_LIMIT_REACHED', code);
-		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, req.customerKeys, now, holds) >= limits.perCustomer) {
+		if (limits.perCustomer !== null && this.customerUsed(limits.campaignId, keysWithOwner(req.customerKeys, code), now, holds) >= limits.perCustomer) {
 			return new Rejected('CUSTOMER_LIMIT_REACHED', code);
 		}
 		if (limits.total !== null) {
@@ -491,17 +495,18 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 						return { status: 'rejected', reason: checked.reason };
 					}
 					const { limits, now } = req;
+					const keys = keysWithOwner(req.customerKeys, checked);
 					const holdUntil = hold ? (req.holdUntil ?? now) : null;
 					const data = { ...req.event.data, ...(req.orderId ? { orderId: req.orderId } : {}) };
 					this.run(
 						`INSERT INTO units (id, kind, state, campaign_id, code_key, code, customer_keys, customer_id, order_id, amount, channel, created_at, hold_until)
 						 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 						req.unitId, hold ? 'reservation' : 'redemption', hold ? 'held' : 'standing', limits.campaignId, req.codeKey,
-						checked.code, JSON.stringify(req.customerKeys), req.event.customerId, req.orderId, req.event.amount,
+						checked.code, JSON.stringify(keys), req.event.customerId, req.orderId, req.event.amount,
 						req.event.channel, now, holdUntil,
 					);
 					if (hold) {
-						for (const key of req.customerKeys.length > 0 ? req.customerKeys : ['']) {
+						for (const key of keys.length > 0 ? keys : ['']) {
 							this.run(
 								'INSERT INTO holds (unit_id, campaign_id, code_key, customer_key, hold_until) VALUES (?, ?, ?, ?, ?)',
 								req.unitId, limits.campaignId, req.codeKey, key, holdUntil,
@@ -514,7 +519,7 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 						counters.holdUntilMax = Math.max(counters.holdUntilMax, holdUntil ?? now);
 						this.append(req.event, 'reserved', 1, null, { code: checked.code, data: { ...data, holdUntil } });
 					} else {
-						this.countRedemption(limits.campaignId, req.codeKey, req.customerKeys, 1);
+						this.countRedemption(limits.campaignId, req.codeKey, keys, 1);
 						counters.redeemed += 1;
 						this.append(req.event, 'redeemed', 1, null, { code: checked.code, data });
 					}

@@ -152,6 +152,25 @@ local function useOne(a, event, unit)
     and not (email ~= '' and email == assignedEmail) then
     reason = 'NOT_ASSIGNED'
   else
+    -- A use counts under the customer the code was issued to as well as under the caller's keys (named as
+    -- customerKeys in customers.ts names them): by id once and by email once is still one customer. Such a
+    -- key also goes into the unit, whose keys a rollback gives back.
+    local function addOwnerKey(key)
+      for i = firstKey, lastKey do
+        if a[i] == key then
+          return
+        end
+      end
+      lastKey = lastKey + 1
+      a[lastKey] = key
+      unit = string.sub(unit, 1, -2) .. ',' .. cjson.encode(key) .. ']'
+    end
+    if assignedId then
+      addOwnerKey('id:' .. assignedId)
+    end
+    if assignedEmail then
+      addOwnerKey('email:' .. assignedEmail)
+    end
     n = tonumber(code[6])
     held = anyHold and liveHolds(codeHoldsPrefix .. codeId, now) or 0
     if n + held >= perCode then

@@ -1,6 +1,7 @@
 --[[
   Read-only view for validate, for a batch of calls on one campaign: per call the code, the busiest
-  customer key's and the campaign's use (redemptions that stand plus live holds), and the campaign's version.
+  customer key's (of the caller's keys and those of the customer the code was issued to) and the
+  campaign's use (redemptions that stand plus live holds), and the campaign's version.
 
   One batch, not one call per script: validates that arrive together cost Redis one script call.
 
@@ -31,16 +32,35 @@ local version = campaign[3] or ''
 local function readOne(now, codeId, firstKey, lastKey)
   -- No hold of this campaign can be live after the latest holdUntil ever given (as in redeem): skip counting.
   local anyHold = hmax > tonumber(now)
-  local code = rcall('HMGET', KEYS[1] .. codeId, 'd', 'vd', 'n')
+  local code = rcall('HMGET', KEYS[1] .. codeId, 'd', 'vd', 'n', 'cu', 'em')
   local reserved = 0
   if code[1] and anyHold then
     reserved = liveHolds(KEYS[2] .. codeId, now)
   end
-  local customerUsed = 0
+  -- the caller's keys and those of the customer the code was issued to, as redeem counts them
+  local keys = {}
   for k = firstKey, lastKey do
-    local n = tonumber(rcall('HGET', KEYS[5], ARGV[k]) or '0')
+    keys[#keys + 1] = ARGV[k]
+  end
+  local function addOwnerKey(key)
+    for i = 1, #keys do
+      if keys[i] == key then
+        return
+      end
+    end
+    keys[#keys + 1] = key
+  end
+  if code[1] and code[4] then
+    addOwnerKey('id:' .. code[4])
+  end
+  if code[1] and code[5] then
+    addOwnerKey('email:' .. code[5])
+  end
+  local customerUsed = 0
+  for _, key in ipairs(keys) do
+    local n = tonumber(rcall('HGET', KEYS[5], key) or '0')
     if anyHold then
-      n = n + liveHolds(KEYS[6] .. ARGV[k], now)
+      n = n + liveHolds(KEYS[6] .. key, now)
     end
     if n > customerUsed then
       customerUsed = n
