@@ -287,10 +287,10 @@ export class Engine implements CouponEngine {
 					loaded = newer;
 					continue;
 				}
-				const replay = idemKey ? ((await this.replayed('issue', campaignId, idemKey, fp)) as IssueOutcome | null) : null;
-				if (replay?.status === 'issued') return this.issueResult(replay.code, campaign, replay.eventId);
-				if (replay?.status === 'rejected') return { ok: false, reason: replay.reason, message: issueMessage(replay.reason) };
-				await this.reject(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null });
+				const claim = idemKey ? { op: 'issue', key: idemKey, fingerprint: fp } : undefined;
+				const prior = (await this.reject(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null }, true, claim)) as IssueOutcome | null;
+				if (prior?.status === 'issued') return this.issueResult(prior.code, campaign, prior.eventId);
+				if (prior?.status === 'rejected') return { ok: false, reason: prior.reason, message: issueMessage(prior.reason) };
 				return { ok: false, reason: early, message: issueMessage(early) };
 			}
 			const display = loaded.generator.next();
@@ -609,9 +609,10 @@ export class Engine implements CouponEngine {
 					loaded = newer;
 					continue;
 				}
-				const replay = idempotency ? await this.replayed(op, campaign.id, idempotency.key, fp) : null;
-				if (replay) return this.useResult(replay as RedeemOutcome, use, campaign);
-				return this.useRejected(use, await this.refused(use, ruleFailure, campaign.id, now));
+				const claim = idempotency && { op, ...idempotency };
+				const prior = await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) }, true, claim);
+				if (prior) return this.useResult(prior as RedeemOutcome, use, campaign);
+				return this.useRejected(use, { reason: ruleFailure, campaignId: campaign.id });
 			}
 			const req: RedeemRequest = {
 				limits: loaded.limits,
@@ -1037,21 +1038,19 @@ export class Engine implements CouponEngine {
 		return { ...this.draft(now, { campaignId, data, customerId }), type, count: 1, reason: null };
 	}
 
-	private async replayed(op: string, campaignId: string, key: string, fp: string): Promise<unknown> {
-		const stored = await this.store.findIdempotent(op, campaignId, key);
-		if (!stored) return null;
-		if (stored.fingerprint !== fp) throw new IdempotencyConflictError(key);
-		return stored.outcome;
-	}
-
+	/**
+	 * Records a refusal. With `claim`, it is kept under the call's idempotency key as the store keeps its own
+	 * refusals; when the key already holds an answer, nothing is written and that answer is returned.
+	 */
 	private async reject(
 		reason: RejectionReason,
 		now: number,
 		who: { campaignId: string | null; code: string | null; customerId: string | null; channel: string | null; keys: string[]; source: string | null },
 		counts = true,
-	): Promise<void> {
+		claim?: IdempotencyClaim & { op: string },
+	): Promise<unknown> {
 		const abuseKeys = counts && GUESS_REASONS.has(reason) ? who.keys : [];
-		await this.store.recordRejection({
+		const { prior } = await this.store.recordRejection({
 			event: this.draft(now, {
 				campaignId: who.campaignId,
 				code: who.code,
@@ -1064,7 +1063,11 @@ export class Engine implements CouponEngine {
 			abuse: this.abuse,
 			now,
 			blockEventIds: abuseKeys.map(() => newId()),
+			idempotency: claim,
 		});
+		if (!prior || !claim) return null;
+		if (prior.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
+		return prior.outcome;
 	}
 }
 

@@ -158,6 +158,14 @@ export interface RejectionRecord {
 	now: number;
 	/** One pre-made id per abuse key for the `blocked` event, written when that key becomes blocked. */
 	blockEventIds: string[];
+	/** A refusal of a keyed call, kept under the key of `op` in the event's campaign as `{ status: 'rejected', reason }`. */
+	idempotency?: IdempotencyClaim & { op: string };
+}
+
+export interface RejectionRecorded {
+	blockedKeys: string[];
+	/** What the key already held; then nothing was written. */
+	prior?: { fingerprint: string; outcome: unknown };
 }
 
 export interface StatRow {
@@ -228,7 +236,7 @@ export interface CouponStore {
 
 	/** Appends a plain event (delivered, expired, …) with no state change. */
 	appendEvent(event: LedgerEvent): Promise<void>;
-	recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }>;
+	recordRejection(rec: RejectionRecord): Promise<RejectionRecorded>;
 	/** Latest time until which any of the keys is blocked, or null. */
 	blockedUntil(keys: string[], now: number): Promise<number | null>;
 

@@ -399,6 +399,30 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect((await allEvents(engine, 'spring')).filter((e) => e.type === 'redeemed')).toHaveLength(1);
 			});
 
+			it('keeps a refusal decided before the store under the idempotency key: a retry gets it again and writes nothing', async () => {
+				await engine.createCampaign(campaign({ validity: { zone: 'UTC', start: '2027-03-11' }, rules: { minOrderAmount: 100 } }));
+				expect(await engine.issue({ campaignId: 'spring', idempotencyKey: 'i-1' })).toMatchObject({ ok: false, reason: 'NOT_STARTED' });
+				const written = (await allEvents(engine)).length;
+				expect(await engine.issue({ campaignId: 'spring', idempotencyKey: 'i-1' })).toMatchObject({ ok: false, reason: 'NOT_STARTED' });
+				clock.set('2027-03-11T00:00:00Z');
+				expect(await engine.issue({ campaignId: 'spring', idempotencyKey: 'i-1' })).toMatchObject({ ok: false, reason: 'NOT_STARTED' });
+				expect((await allEvents(engine)).length).toBe(written);
+				await expect(engine.issue({ campaignId: 'spring', channel: 'sms', idempotencyKey: 'i-1' })).rejects.toThrow(IdempotencyConflictError);
+				const r = await engine.issue({ campaignId: 'spring', idempotencyKey: 'i-2' });
+				if (!r.ok) throw new Error(r.reason);
+
+				const pay = { code: r.code, orderAmount: 50, idempotencyKey: 'pay-1' };
+				expect(await engine.redeem(pay)).toMatchObject({ ok: false, reason: 'MIN_ORDER_NOT_MET' });
+				const afterRefusal = (await allEvents(engine)).length;
+				expect(await engine.redeem(pay)).toMatchObject({ ok: false, reason: 'MIN_ORDER_NOT_MET' });
+				await engine.updateCampaign('spring', { rules: { minOrderAmount: 0 } });
+				expect(await engine.redeem(pay)).toMatchObject({ ok: false, reason: 'MIN_ORDER_NOT_MET' });
+				expect((await allEvents(engine)).length).toBe(afterRefusal + 1); // the campaign change only
+				await expect(engine.redeem({ ...pay, orderAmount: 60 })).rejects.toThrow(IdempotencyConflictError);
+				expect(await engine.redeem({ ...pay, idempotencyKey: 'pay-2' })).toMatchObject({ ok: true });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ issued: 1, redeemed: 1, rejected: 2 });
+			});
+
 			it('sees a campaign change made by another engine on the same store', async () => {
 				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
 				const r = await engine.issue({ campaignId: 'spring' });

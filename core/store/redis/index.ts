@@ -22,6 +22,7 @@ import type {
 	RedeemOutcome,
 	RedeemRequest,
 	RejectionRecord,
+	RejectionRecorded,
 	StatRow,
 	StoreEventsQuery,
 	StoredCode,
@@ -524,10 +525,21 @@ export class RedisStore implements CouponStore {
 		});
 	}
 
-	recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }> {
+	recordRejection(rec: RejectionRecord): Promise<RejectionRecorded> {
 		const rejected = eventArgs({ ...rec.event, type: 'rejected', count: 1, reason: rec.reason });
 		const ttl = Math.max(rec.abuse.windowMs, rec.abuse.cooldownMs) + DAY;
+		const claim = rec.idempotency;
 		return this.run(async () => {
+			if (claim) {
+				// The record first, as the scripts keep theirs: of two retries at once one writes, the other replays.
+				const slot = this.keys.slot(rec.event.campaignId);
+				const key = slot.idempotency(claim.op, claim.key);
+				const record = JSON.stringify([claim.fingerprint, 'rejected', rec.reason]);
+				if ((await this.client.set(key, record, 'PX', IDEMPOTENCY_TTL_MS, 'NX')) === null) {
+					const prior = await this.client.get(key);
+					if (prior !== null) return { blockedKeys: [], prior: parseRecord(prior, rec.event.campaignId ?? '') };
+				}
+			}
 			const ends = await Promise.all(
 				rec.abuseKeys.map((key) =>
 					this.scripts.countFailure(this.keys.abuse(key), {

@@ -27,6 +27,7 @@ import type {
 	RedeemOutcome,
 	RedeemRequest,
 	RejectionRecord,
+	RejectionRecorded,
 	StatRow,
 	StoreEventsQuery,
 	StoredCode,
@@ -621,8 +622,18 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 
 	// ---------- abuse guard ----------
 
-	async recordRejection(rec: RejectionRecord): Promise<{ blockedKeys: string[] }> {
+	async recordRejection(rec: RejectionRecord): Promise<RejectionRecorded> {
 		return this.tx(() => {
+			const claim = rec.idempotency;
+			const scope = rec.event.campaignId ?? '';
+			if (claim) {
+				const prior = this.get('SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?', claim.op, scope, claim.key);
+				if (prior) return { blockedKeys: [], prior: { fingerprint: String(prior.fingerprint), outcome: JSON.parse(String(prior.outcome)) } };
+				this.run(
+					'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+					claim.op, scope, claim.key, claim.fingerprint, JSON.stringify({ status: 'rejected', reason: rec.reason }), Date.now(),
+				);
+			}
 			this.append(rec.event, 'rejected', 1, rec.reason);
 			const blockedKeys: string[] = [];
 			rec.abuseKeys.forEach((key, i) => {
