@@ -831,6 +831,50 @@ describe('Redis store', () => {
 		expect([...onlyA.events, ...restA.events].map((e) => e.id)).toEqual(['e1', 'e4', 'e7']);
 	});
 
+	it('hands out events in append order when others append between its reads of two streams', async () => {
+		const prefix = newPrefix();
+		const reader = await open({ keyPrefix: prefix });
+		const writer = await open({ keyPrefix: prefix });
+		const ev = (n: number, campaignId: string): LedgerEvent => ({
+			id: `e${n}`,
+			type: 'delivered',
+			at: new Date(T0).toISOString(),
+			campaignId,
+			code: null,
+			customerId: null,
+			channel: null,
+			count: 1,
+			amount: null,
+			reason: null,
+			data: {},
+		});
+		await writer.appendEvent(ev(1, 'a'));
+		await writer.appendEvent(ev(2, 'b'));
+		// The race, made certain: campaign b's stream is read only after a's read is answered and one more
+		// event has landed in each stream, a's first.
+		const client = (reader as unknown as { client: Redis }).client;
+		const xrange = client.xrange.bind(client) as unknown as (...args: Array<string | number>) => Promise<unknown>;
+		const [keyA, keyB] = [reader.keys.slot('a').events, reader.keys.slot('b').events];
+		let raced = false;
+		let release = (): void => undefined;
+		const landed = new Promise<void>((resolve) => (release = resolve));
+		(client as unknown as { xrange: typeof xrange }).xrange = async (...args) => {
+			if (args[0] === keyB && !raced) await landed;
+			const reply = await xrange(...args);
+			if (args[0] === keyA && !raced) {
+				raced = true;
+				await writer.appendEvent(ev(3, 'a'));
+				await writer.appendEvent(ev(4, 'b'));
+				release();
+			}
+			return reply;
+		};
+		const first = await reader.events({ limit: 10 });
+		expect(raced).toBe(true);
+		const second = await reader.events({ after: first.cursor, limit: 10 });
+		expect([...first.events, ...second.events].map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
+	});
+
 	it('caches the campaign of a code only once the code is seen', async () => {
 		const prefix = newPrefix();
 		const store = await open({ keyPrefix: prefix });
@@ -916,8 +960,8 @@ describe('Redis store', () => {
 				expect({ keys, slots: slots.size }).toEqual({ keys, slots: 1 });
 				names.add(args[1]);
 			}
-			// the plain commands are single-key (reads, index claims, set members)
-			for (const args of others) expect(['get', 'set', 'del', 'exists', 'hget', 'hmget', 'hgetall', 'hscan', 'sadd', 'smembers', 'xrange', 'zrangebyscore', 'zrevrange', 'scan']).toContain(args[0].toLowerCase());
+			// the plain commands are single-key (reads, index claims, set members) or keyless (the server's time)
+			for (const args of others) expect(['get', 'set', 'del', 'exists', 'hget', 'hmget', 'hgetall', 'hscan', 'sadd', 'smembers', 'xrange', 'zrangebyscore', 'zrevrange', 'scan', 'time']).toContain(args[0].toLowerCase());
 			expect(names.size).toBeGreaterThanOrEqual(loadScripts().length);
 		});
 

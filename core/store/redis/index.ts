@@ -593,8 +593,11 @@ export class RedisStore implements CouponStore {
 		const limit = Math.max(0, Math.floor(query.limit));
 		const chunk = types ? EVENTS_CHUNK : Math.max(1, Math.min(limit, EVENTS_CHUNK));
 		return this.run(async () => {
-			const ids =
-				query.campaignId !== undefined ? [query.campaignId] : [null, ...(await this.client.smembers(this.keys.streams)).sort()];
+			const [horizon, members] = await Promise.all([
+				this.streamHorizon(),
+				query.campaignId !== undefined ? null : this.client.smembers(this.keys.streams),
+			]);
+			const ids = members === null ? [query.campaignId ?? null] : [null, ...members.sort()];
 			const sources = ids.map((id) => ({
 				id,
 				key: this.keys.slot(id).events,
@@ -610,7 +613,7 @@ export class RedisStore implements CouponStore {
 					sources
 						.filter((s) => !s.done && s.pos >= s.buffer.length)
 						.map(async (s) => {
-							s.buffer = (await this.client.xrange(s.key, s.last === null ? '-' : `(${s.last}`, '+', 'COUNT', chunk)) as StreamEntry[];
+							s.buffer = (await this.client.xrange(s.key, s.last === null ? '-' : `(${s.last}`, `(${horizon}`, 'COUNT', chunk)) as StreamEntry[];
 							s.pos = 0;
 							if (s.buffer.length < chunk) s.done = true;
 						}),
@@ -636,6 +639,23 @@ export class RedisStore implements CouponStore {
 			}
 			return { events: out, cursor: encodeCursor(next) };
 		});
+	}
+
+	/**
+	 * A stream id below which every entry is in its stream: the server time (stream ids are server time in
+	 * microseconds) taken before the streams are read. A page stops there. Without it, a stream read first
+	 * could miss an entry appended just after, while a stream read later hands out a newer one, and the
+	 * older would come a page late. On a cluster, the earliest of the masters' clocks.
+	 */
+	private async streamHorizon(): Promise<string> {
+		const servers: Redis[] = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
+		const times = await Promise.all(servers.map((server) => server.time()));
+		let earliest: bigint | null = null;
+		for (const [seconds, micros] of times) {
+			const t = BigInt(seconds) * 1_000_000n + BigInt(micros);
+			if (earliest === null || t < earliest) earliest = t;
+		}
+		return `${earliest ?? 0n}-0`;
 	}
 
 	statRows(query: { campaignId?: string; fromHour: number; toHour: number }): Promise<StatRow[]> {
