@@ -465,10 +465,12 @@ export class Engine implements CouponEngine {
 		// A blocked caller hears BLOCKED whatever the code. Finding the campaign and checking the rules write
 		// nothing, so they go first: a code that passes them has its blocks read with its use, in one store
 		// read; one that fails has them read before the failure is told and counted.
-		const resolving = this.resolve(use, now);
+		// As a redeem does, a code whose shape only one campaign has is read in that campaign straight away: the
+		// read tells when the code is another campaign's, or nobody's.
+		const resolving = this.resolve(use, now, true);
 		const resolved = resolving instanceof Promise ? await resolving : resolving;
 		if ('reason' in resolved) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, resolved.reason, resolved.campaignId, now));
-		let found = resolved.loaded;
+		let { loaded: found, guessed } = resolved;
 		// The campaign may have been changed by another engine on the same store: each answer is checked
 		// against the stored version, and given again from the stored campaign when they differ.
 		for (let attempt = 0; ; attempt++) {
@@ -477,6 +479,16 @@ export class Engine implements CouponEngine {
 			const checking = this.checkRules(found, use, now);
 			const ruleFailure = checking instanceof Promise ? await checking : checking;
 			if (ruleFailure) {
+				if (guessed) {
+					// The rules of a guessed campaign refuse only a code that is that campaign's.
+					const actual = await this.confirm(use.key);
+					guessed = false;
+					if (!actual) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
+					if (actual.campaign.id !== campaign.id) {
+						found = actual;
+						continue;
+					}
+				}
 				const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(found), this.isBlocked(abuseKeys, now)]);
 				if (blocked) return rejected(await this.refusedBlocked(use, now));
 				if (newer) {
@@ -487,6 +499,14 @@ export class Engine implements CouponEngine {
 			}
 			const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
 			if (usage.blockedUntil !== null) return rejected(await this.refusedBlocked(use, now));
+			if (usage.code && usage.code.campaignId !== campaign.id && !lastTry) {
+				const actual = await this.loadCampaign(usage.code.campaignId);
+				if (actual) {
+					found = actual;
+					guessed = false;
+					continue;
+				}
+			}
 			if (usage.campaignVersion !== campaign.version && !lastTry) {
 				const newer = await this.loadCampaign(campaign.id, true);
 				if (newer) {
@@ -496,7 +516,8 @@ export class Engine implements CouponEngine {
 			}
 			const fail = async (reason: RejectionReason) => rejected(await this.refused(use, reason, campaign.id, now));
 			const code = usage.code;
-			if (!code || code.campaignId !== campaign.id) return fail('NOT_FOUND');
+			if (!code) return rejected(await this.refused(use, 'NOT_FOUND', null, now));
+			if (code.campaignId !== campaign.id) return fail('NOT_FOUND');
 			if (code.voidedAt !== null) return fail('VOIDED');
 			if (code.expiresAt !== null && code.expiresAt <= now) return fail('EXPIRED');
 			if ((code.customerId || code.email) && !(use.customerId && use.customerId === code.customerId) && !(use.email && use.email === code.email)) {

@@ -470,6 +470,45 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ issued: 2, redeemed: 2 });
 			});
 
+			it("validates a code of a look-alike campaign this engine has not seen by that campaign's rules", async () => {
+				// This engine knows only spring; the other makes summer, whose codes have the same shape.
+				await engine.createCampaign(campaign({ rules: { minOrderAmount: 100 } }));
+				const other = await harness.open({ clock: clock.now }, false);
+				let code: string;
+				try {
+					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 } }));
+					const r = await other.issue({ campaignId: 'summer' });
+					if (!r.ok) throw new Error(r.reason);
+					code = r.code;
+				} finally {
+					await other.close();
+				}
+				// Spring's minimum would refuse it; summer has none.
+				expect(await engine.validate({ code, orderAmount: 50 })).toMatchObject({ valid: true, campaignId: 'summer', discountAmount: 15 });
+				// A code of that shape nobody issued is unknown, whatever spring's rules say of the order.
+				const unknown = generateCodes({ count: 1, pattern: 'SPRING-####-####', checkCharacter: true })[0];
+				expect(await engine.validate({ code: unknown, orderAmount: 50 })).toMatchObject({ valid: false, reason: 'NOT_FOUND', campaignId: null });
+				expect(await engine.validate({ code: unknown, orderAmount: 150 })).toMatchObject({ valid: false, reason: 'NOT_FOUND', campaignId: null });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ rejected: 0 });
+			});
+
+			it("validates a code of a look-alike campaign this engine has not seen when the campaign it knows would pass it", async () => {
+				await engine.createCampaign(campaign());
+				const other = await harness.open({ clock: clock.now }, false);
+				let code: string;
+				try {
+					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', rules: { minOrderAmount: 100 } }));
+					const r = await other.issue({ campaignId: 'summer' });
+					if (!r.ok) throw new Error(r.reason);
+					code = r.code;
+				} finally {
+					await other.close();
+				}
+				expect(await engine.validate({ code, orderAmount: 50 })).toMatchObject({ valid: false, reason: 'MIN_ORDER_NOT_MET', campaignId: 'summer' });
+				expect(await engine.stats({ campaignId: 'summer' })).toMatchObject({ rejected: 1 });
+				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ rejected: 0 });
+			});
+
 			it("redeems a code of a look-alike campaign this engine has not seen, and only once", async () => {
 				// Same code shape in two campaigns: this engine knows only the first, whose shape the code fits.
 				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
