@@ -37,6 +37,7 @@ import type {
 	LimitSnapshot,
 	RedeemOutcome,
 	RedeemRequest,
+	RejectionRecord,
 	StoredCode,
 } from './store/types';
 import type {
@@ -287,8 +288,8 @@ export class Engine implements CouponEngine {
 					loaded = newer;
 					continue;
 				}
-				const claim = idemKey ? { op: 'issue', key: idemKey, fingerprint: fp } : undefined;
-				const prior = (await this.reject(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null }, true, claim)) as IssueOutcome | null;
+				const claim = idemKey ? { op: 'issue' as const, key: idemKey, fingerprint: fp } : undefined;
+				const prior = await this.reject<IssueOutcome>(early, now, { campaignId, code: null, customerId, channel, keys: [], source: null }, { claim });
 				if (prior?.status === 'issued') return this.issueResult(prior.code, campaign, prior.eventId);
 				if (prior?.status === 'rejected') return { ok: false, reason: prior.reason, message: issueMessage(prior.reason) };
 				return { ok: false, reason: early, message: issueMessage(early) };
@@ -479,23 +480,12 @@ export class Engine implements CouponEngine {
 			const checking = this.checkRules(found, use, now);
 			const ruleFailure = checking instanceof Promise ? await checking : checking;
 			if (ruleFailure) {
-				if (guessed) {
-					// The rules of a guessed campaign refuse only a code that is that campaign's.
-					const actual = await this.confirm(use.key);
-					guessed = false;
-					if (!actual) return rejected(await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
-					if (actual.campaign.id !== campaign.id) {
-						found = actual;
-						continue;
-					}
-				}
-				const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(found), this.isBlocked(abuseKeys, now)]);
-				if (blocked) return rejected(await this.refusedBlocked(use, now));
-				if (newer) {
-					found = newer;
-					continue;
-				}
-				return rejected(await this.refused(use, ruleFailure, campaign.id, now));
+				const next = await this.afterRuleFailure(use, abuseKeys, found, guessed, lastTry, now);
+				guessed = false;
+				if (next === null) return rejected(await this.refused(use, ruleFailure, campaign.id, now));
+				if ('told' in next) return rejected(next.told);
+				found = next.retry;
+				continue;
 			}
 			const usage = await this.store.usage({ campaignId: campaign.id, codeKey: use.key, customerKeys: use.keys, now, abuseKeys });
 			if (usage.blockedUntil !== null) return rejected(await this.refusedBlocked(use, now));
@@ -507,7 +497,8 @@ export class Engine implements CouponEngine {
 					continue;
 				}
 			}
-			if (usage.campaignVersion !== campaign.version && !lastTry) {
+			if (usage.campaignVersion !== null && usage.campaignVersion !== campaign.version) {
+				if (lastTry) throw new ConflictError(`campaign "${campaign.id}" keeps changing; try again`);
 				const newer = await this.loadCampaign(campaign.id, true);
 				if (newer) {
 					found = newer;
@@ -537,6 +528,30 @@ export class Engine implements CouponEngine {
 				remainingUses: campaign.limits.perCode - used,
 			};
 		}
+	}
+
+	/**
+	 * Settles a use the rules of `loaded` refuse, before the refusal is told: a guessed campaign is confirmed
+	 * first (the code may be another campaign's, or nobody's), then the caller's blocks and the stored
+	 * campaign's version are read together. `retry` with another campaign, `told` when a refusal other than
+	 * the rules' was recorded (NOT_FOUND, BLOCKED), or null: the rules' refusal stands.
+	 */
+	private async afterRuleFailure(
+		use: UseContext,
+		abuseKeys: string[],
+		loaded: LoadedCampaign,
+		guessed: boolean,
+		lastTry: boolean,
+		now: number,
+	): Promise<{ retry: LoadedCampaign } | { told: Refusal } | null> {
+		if (guessed) {
+			const actual = await this.confirm(use.key);
+			if (!actual) return { told: await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now) };
+			if (actual.campaign.id !== loaded.campaign.id) return { retry: actual };
+		}
+		const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(loaded), this.isBlocked(abuseKeys, now)]);
+		if (blocked) return { told: await this.refusedBlocked(use, now) };
+		return newer ? { retry: newer } : null;
 	}
 
 	/**
@@ -575,7 +590,7 @@ export class Engine implements CouponEngine {
 
 	/** Records a use refused because the caller is blocked (not counted again) and answers it. */
 	private async refusedBlocked(use: UseContext, now: number): Promise<Refusal> {
-		await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, false);
+		await this.reject('BLOCKED', now, { campaignId: null, code: use.display, ...this.who(use) }, { counts: false });
 		return { reason: 'BLOCKED', campaignId: null };
 	}
 
@@ -594,7 +609,7 @@ export class Engine implements CouponEngine {
 	}
 
 	private async use(use: UseContext, holdMs: number | null): Promise<RedeemResult | ReserveResult> {
-		const op = holdMs === null ? 'redeem' : 'reserve';
+		const op = holdMs === null ? ('redeem' as const) : ('reserve' as const);
 		const abuseKeys = this.abuseKeys(use);
 		const now0 = this.now();
 		// Most codes resolve and pass the rules without the store: await only a promise, which spares the
@@ -614,25 +629,16 @@ export class Engine implements CouponEngine {
 			const checking = this.checkRules(loaded, use, now);
 			const ruleFailure = checking instanceof Promise ? await checking : checking;
 			if (ruleFailure) {
-				if (guessed) {
-					const actual = await this.confirm(use.key);
-					guessed = false;
-					if (!actual) return this.useRejected(use, await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
-					if (actual.campaign.id !== campaign.id) {
-						loaded = actual;
-						continue;
-					}
-				}
-				const lastTry = attempt >= MAX_STALE_RETRIES;
-				const [newer, blocked] = await Promise.all([lastTry ? null : this.newer(loaded), this.isBlocked(abuseKeys, now)]);
-				if (blocked) return this.useRejected(use, await this.refusedBlocked(use, now));
-				if (newer) {
-					loaded = newer;
+				const next = await this.afterRuleFailure(use, abuseKeys, loaded, guessed, attempt >= MAX_STALE_RETRIES, now);
+				guessed = false;
+				if (next !== null) {
+					if ('told' in next) return this.useRejected(use, next.told);
+					loaded = next.retry;
 					continue;
 				}
 				const claim = idempotency && { op, ...idempotency };
-				const prior = await this.reject(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) }, true, claim);
-				if (prior) return this.useResult(prior as RedeemOutcome, use, campaign);
+				const prior = await this.reject<RedeemOutcome>(ruleFailure, now, { campaignId: campaign.id, code: use.display, ...this.who(use) }, { claim });
+				if (prior) return this.useResult(prior, use, campaign);
 				return this.useRejected(use, { reason: ruleFailure, campaignId: campaign.id });
 			}
 			const req: RedeemRequest = {
@@ -736,7 +742,9 @@ export class Engine implements CouponEngine {
 			now,
 			event: this.draft(now, { campaignId: unit.campaignId, data: { ...(reason ? { reason } : {}), ...(orderId ? { orderId } : {}) } }),
 			reason,
-			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, [unit.id, reason ?? null, orderId]) } : undefined,
+			// The order id counts only when given, so that a retry without one still matches a record an older
+			// version kept, which left it out.
+			idempotency: idemKey ? { key: idemKey, fingerprint: fingerprint(op, orderId === null ? [unit.id, reason ?? null] : [unit.id, reason ?? null, orderId]) } : undefined,
 		};
 		const outcome = await this.store[op](req);
 		if (outcome.status === 'conflict') throw new IdempotencyConflictError(idemKey ?? '');
@@ -825,7 +833,8 @@ export class Engine implements CouponEngine {
 		const now = this.now();
 		const stored = await this.store.getCode(key, now);
 		if (!stored) return null;
-		const campaign = (await this.loadCampaign(stored.campaignId, true))?.campaign;
+		const known = await this.loadCampaign(stored.campaignId);
+		const campaign = (known && ((await this.newer(known)) ?? known))?.campaign;
 		const perCode = campaign?.limits.perCode ?? 1;
 		const used = stored.redemptions + stored.reserved;
 		// A campaign end moved before the code's own expiry ends the code too, as validate and redeem tell.
@@ -1063,13 +1072,13 @@ export class Engine implements CouponEngine {
 	 * Records a refusal. With `claim`, it is kept under the call's idempotency key as the store keeps its own
 	 * refusals; when the key already holds an answer, nothing is written and that answer is returned.
 	 */
-	private async reject(
+	private async reject<Outcome = never>(
 		reason: RejectionReason,
 		now: number,
 		who: { campaignId: string | null; code: string | null; customerId: string | null; channel: string | null; keys: string[]; source: string | null },
-		counts = true,
-		claim?: IdempotencyClaim & { op: string },
-	): Promise<unknown> {
+		options: { counts?: boolean; claim?: RejectionRecord['idempotency'] } = {},
+	): Promise<Outcome | null> {
+		const { counts = true, claim } = options;
 		const abuseKeys = counts && GUESS_REASONS.has(reason) ? who.keys : [];
 		const { prior } = await this.store.recordRejection({
 			event: this.draft(now, {
@@ -1088,7 +1097,7 @@ export class Engine implements CouponEngine {
 		});
 		if (!prior || !claim) return null;
 		if (prior.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
-		return prior.outcome;
+		return prior.outcome as Outcome;
 	}
 }
 

@@ -117,7 +117,12 @@ export function defineCampaign(def: CampaignDefinition, now: number, previous?: 
 	const validity = d.validity === undefined || d.validity === null ? {} : requireObject(d.validity, 'validity');
 	const zone = parseZone(validity.zone, 'validity.zone');
 	const startsAt = parseInstant(validity.start, zone, 'validity.start');
-	const endsAt = parseInstant(validity.end, zone, 'validity.end', true);
+	// An end the update leaves as it was keeps its instant: one stored by an older version, which read a date
+	// alone as that day's start, must not move a day later because the campaign was renamed.
+	const endsAt =
+		previous && validity.end === previous.validity.end && zone === previous.validity.zone
+			? previous.validity.endsAt
+			: parseInstant(validity.end, zone, 'validity.end', true);
 	if (startsAt !== null && endsAt !== null && endsAt <= startsAt) {
 		throw new InvalidArgumentError('validity.end', 'must be after validity.start');
 	}

@@ -159,7 +159,7 @@ export interface RejectionRecord {
 	/** One pre-made id per abuse key for the `blocked` event, written when that key becomes blocked. */
 	blockEventIds: string[];
 	/** A refusal of a keyed call, kept under the key of `op` in the event's campaign as `{ status: 'rejected', reason }`. */
-	idempotency?: IdempotencyClaim & { op: string };
+	idempotency?: IdempotencyClaim & { op: 'issue' | 'redeem' | 'reserve' };
 }
 
 export interface RejectionRecorded {

@@ -337,6 +337,28 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ redeemed: 2, rolledBack: 1 });
 			});
 
+			it("counts uses of a customer's own codes and of codes issued to no one under the same keys", async () => {
+				await engine.createCampaign(campaign({ limits: { perCustomer: 1 } }));
+				const ann = { campaignId: 'spring', customerId: 'c1', email: 'ann@x.com' };
+				const issue = async (who: Partial<typeof ann> = {}) => {
+					const r = await engine.issue({ campaignId: 'spring', ...who });
+					if (!r.ok) throw new Error(r.reason);
+					return r.code;
+				};
+				// A code of no one's redeemed by id counts against Ann's own code used by email alone.
+				expect(await engine.redeem({ code: await issue(), customerId: 'c1' })).toMatchObject({ ok: true });
+				const own = await issue(ann);
+				expect(await engine.validate({ code: own, email: 'ann@x.com' })).toMatchObject({ valid: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.redeem({ code: own, email: 'ann@x.com' })).toMatchObject({ ok: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				// The other way round: her own code by email counts under her id too.
+				const bob = { campaignId: 'spring', customerId: 'c2', email: 'bob@x.com' };
+				expect(await engine.redeem({ code: await issue(bob), email: 'Bob+1@x.com' })).toMatchObject({ ok: true });
+				const anyone = await issue();
+				expect(await engine.validate({ code: anyone, customerId: 'c2' })).toMatchObject({ valid: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.redeem({ code: anyone, customerId: 'c2' })).toMatchObject({ ok: false, reason: 'CUSTOMER_LIMIT_REACHED' });
+				expect(await engine.redeem({ code: anyone, customerId: 'c3' })).toMatchObject({ ok: true });
+			});
+
 			it('stops at the campaign total', async () => {
 				await engine.createCampaign(campaign({ limits: { total: 2 } }));
 				const codes: string[] = [];

@@ -262,6 +262,21 @@ async function story(store: CouponStore): Promise<Array<[string, unknown]>> {
 	await step('usage, other keys', store.usage({ campaignId: 'spring', codeKey: 'AA13', customerKeys: ['id:c21'], now, abuseKeys: ['customer:id:c21'] }));
 	await step('reject while blocked', reject(['source:10.0.0.1']));
 	await step('reject, no guess', reject([]));
+	// a keyed refusal: kept once; the same key again answers the first record and writes nothing
+	const keyed = (reason: 'MIN_ORDER_NOT_MET' | 'NOT_STARTED', fingerprint: string) =>
+		store.recordRejection({
+			event: draft({ campaignId: 'spring', code: 'AA-13', customerId: 'c20', channel: 'web' }),
+			reason,
+			abuseKeys: [],
+			abuse,
+			now,
+			blockEventIds: [],
+			idempotency: { op: 'redeem', key: 'k-rej', fingerprint },
+		});
+	await step('keyed reject', keyed('MIN_ORDER_NOT_MET', 'f1'));
+	await step('keyed reject again', keyed('MIN_ORDER_NOT_MET', 'f1'));
+	await step('keyed reject, other call', keyed('NOT_STARTED', 'f2'));
+	await step('find keyed reject', store.findIdempotent('redeem', 'spring', 'k-rej'));
 	now += 16 * MIN;
 	await step('blocked after cool-down', store.blockedUntil(['source:10.0.0.1'], now));
 	await step('usage after cool-down', store.usage({ campaignId: 'spring', codeKey: 'AA13', customerKeys: [], now, abuseKeys: blockedKeys }));
@@ -359,6 +374,14 @@ describe('Redis store', () => {
 		expect(log.get('usage, blocked')).toMatchObject({ code: { key: 'AA13' }, blockedUntil: blockEnd });
 		expect(log.get('usage, other keys')).toMatchObject({ code: { key: 'AA13' }, blockedUntil: null });
 		expect(log.get('usage after cool-down')).toMatchObject({ blockedUntil: null });
+		// a keyed refusal is kept once: the same key answers it again, for the same call or another
+		expect(log.get('keyed reject')).toEqual({ blockedKeys: [] });
+		const kept = { fingerprint: 'f1', outcome: { status: 'rejected', reason: 'MIN_ORDER_NOT_MET' } };
+		expect(log.get('keyed reject again')).toEqual({ blockedKeys: [], prior: kept });
+		expect(log.get('keyed reject, other call')).toEqual({ blockedKeys: [], prior: kept });
+		expect(log.get('find keyed reject')).toEqual(kept);
+		const events = log.get('events') as LedgerEvent[];
+		expect(events.filter((e) => e.type === 'rejected' && e.code === 'AA-13').map((e) => e.reason)).toEqual(['MIN_ORDER_NOT_MET']);
 	});
 
 	it('keeps stats equal to what the ledger says', async () => {

@@ -1,5 +1,5 @@
 // Rules that need no store: weekday/hour windows in the campaign's zone and the minimum order.
-import { defineCampaign } from '../../core/campaigns/define';
+import { defineCampaign, definitionOf } from '../../core/campaigns/define';
 import { checkUseRules, insideWindows } from '../../core/campaigns/rules';
 import { InvalidArgumentError } from '../../core/errors';
 import type { CampaignDefinition } from '../../core/types';
@@ -75,6 +75,18 @@ describe('validity end', () => {
 	it('stops at the very moment an end with a time names', () => {
 		const c = define({ validity: { zone: 'Europe/Berlin', end: '2027-03-20T00:00' } });
 		expect(new Date(c.validity.endsAt ?? 0).toISOString()).toBe('2027-03-19T23:00:00.000Z');
+	});
+
+	it('keeps the instant of an end an update leaves as it was, as an older version stored it', () => {
+		const stored = define({ validity: { zone: 'UTC', end: '2027-03-31' } });
+		// An older version read a date alone as the start of that day.
+		const older = { ...stored, validity: { ...stored.validity, endsAt: Date.parse('2027-03-31T00:00:00Z') } };
+		const renamed = defineCampaign({ ...definitionOf(older), name: 'renamed' }, created, older);
+		expect(renamed.validity.endsAt).toBe(Date.parse('2027-03-31T00:00:00Z'));
+		const moved = defineCampaign({ ...definitionOf(older), validity: { zone: 'UTC', end: '2027-04-30' } }, created, older);
+		expect(moved.validity.endsAt).toBe(Date.parse('2027-05-01T00:00:00Z'));
+		const otherZone = defineCampaign({ ...definitionOf(older), validity: { zone: 'Europe/Berlin', end: '2027-03-31' } }, created, older);
+		expect(otherZone.validity.endsAt).toBe(Date.parse('2027-03-31T22:00:00Z'));
 	});
 
 	it('accepts a campaign of one day, start and end on the same date', () => {

@@ -26,7 +26,8 @@ type RunBatch = (limits: LimitSnapshot, calls: string[]) => Promise<unknown[]>;
 /**
  * One call as the redeem script reads it (see redeem-11.lua): what the script decides on, as a JSON array
  * of strings; what its event takes as it is (`packedEvent`); and the unit the call adds when it succeeds,
- * packed here so that Redis only stores it (see includes/unit.lua). `blockKeys` are the Redis keys of the
+ * packed here so that Redis only stores it, adding at most the keys of the customer the code was issued to
+ * (see includes/unit.lua, includes/ownerKeys.lua). `blockKeys` are the Redis keys of the
  * caller's blocks, for the script to read (none where the caller read them).
  */
 export function packUse(mode: 'redeem' | 'reserve', req: RedeemRequest, blockKeys: string[]): [call: string, event: string, unit: string] {

@@ -530,15 +530,13 @@ export class RedisStore implements CouponStore {
 		const ttl = Math.max(rec.abuse.windowMs, rec.abuse.cooldownMs) + DAY;
 		const claim = rec.idempotency;
 		return this.run(async () => {
+			const slot = this.keys.slot(rec.event.campaignId);
+			await this.listStream(rec.event.campaignId);
 			if (claim) {
-				// The record first, as the scripts keep theirs: of two retries at once one writes, the other replays.
-				const slot = this.keys.slot(rec.event.campaignId);
-				const key = slot.idempotency(claim.op, claim.key);
+				// The record and the rejected event in one script; the failure counts of a guess come after.
 				const record = JSON.stringify([claim.fingerprint, 'rejected', rec.reason]);
-				if ((await this.client.set(key, record, 'PX', IDEMPOTENCY_TTL_MS, 'NX')) === null) {
-					const prior = await this.client.get(key);
-					if (prior !== null) return { blockedKeys: [], prior: parseRecord(prior, rec.event.campaignId ?? '') };
-				}
+				const reply = (await this.scripts.rejectKeyed(slot, slot.idempotency(claim.op, claim.key), record, IDEMPOTENCY_TTL_MS, rejected)) as string[];
+				if (reply[0] === 'prior') return { blockedKeys: [], prior: parseRecord(reply[1], rec.event.campaignId ?? '') };
 			}
 			const ends = await Promise.all(
 				rec.abuseKeys.map((key) =>
@@ -553,7 +551,7 @@ export class RedisStore implements CouponStore {
 				),
 			);
 			const blockedKeys: string[] = [];
-			const events: EventArgs[] = [rejected];
+			const events: EventArgs[] = claim ? [] : [rejected];
 			ends.forEach((end, i) => {
 				const until = Number(end);
 				if (until === 0) return;
@@ -570,8 +568,7 @@ export class RedisStore implements CouponStore {
 					}),
 				);
 			});
-			await this.listStream(rec.event.campaignId);
-			await this.scripts.appendEvents(this.keys.slot(rec.event.campaignId), events);
+			if (events.length > 0) await this.scripts.appendEvents(slot, events);
 			return { blockedKeys };
 		});
 	}
@@ -593,11 +590,11 @@ export class RedisStore implements CouponStore {
 		const limit = Math.max(0, Math.floor(query.limit));
 		const chunk = types ? EVENTS_CHUNK : Math.max(1, Math.min(limit, EVENTS_CHUNK));
 		return this.run(async () => {
-			const [horizon, members] = await Promise.all([
-				this.streamHorizon(),
-				query.campaignId !== undefined ? null : this.client.smembers(this.keys.streams),
-			]);
-			const ids = members === null ? [query.campaignId ?? null] : [null, ...members.sort()];
+			// One stream is in order by itself. Of several, the horizon is read before the list of streams, so
+			// that a stream begun before the horizon is on the list.
+			const horizon = query.campaignId !== undefined ? null : await this.streamHorizon();
+			const ids = horizon === null ? [query.campaignId ?? null] : [null, ...(await this.client.smembers(this.keys.streams)).sort()];
+			const end = horizon === null ? '+' : `(${horizon}`;
 			const sources = ids.map((id) => ({
 				id,
 				key: this.keys.slot(id).events,
@@ -613,7 +610,7 @@ export class RedisStore implements CouponStore {
 					sources
 						.filter((s) => !s.done && s.pos >= s.buffer.length)
 						.map(async (s) => {
-							s.buffer = (await this.client.xrange(s.key, s.last === null ? '-' : `(${s.last}`, `(${horizon}`, 'COUNT', chunk)) as StreamEntry[];
+							s.buffer = (await this.client.xrange(s.key, s.last === null ? '-' : `(${s.last}`, end, 'COUNT', chunk)) as StreamEntry[];
 							s.pos = 0;
 							if (s.buffer.length < chunk) s.done = true;
 						}),
@@ -645,17 +642,23 @@ export class RedisStore implements CouponStore {
 	 * A stream id below which every entry is in its stream: the server time (stream ids are server time in
 	 * microseconds) taken before the streams are read. A page stops there. Without it, a stream read first
 	 * could miss an entry appended just after, while a stream read later hands out a newer one, and the
-	 * older would come a page late. On a cluster, the earliest of the masters' clocks.
+	 * older would come a page late. On a cluster, the earliest clock of the masters that answer: one that
+	 * does not can hand out no stream either.
 	 */
 	private async streamHorizon(): Promise<string> {
-		const servers: Redis[] = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
-		const times = await Promise.all(servers.map((server) => server.time()));
+		if (!this.client.isCluster) {
+			const [seconds, micros] = await (this.client as Redis).time();
+			return `${BigInt(seconds) * 1_000_000n + BigInt(micros)}-0`;
+		}
+		const answers = await Promise.allSettled((this.client as Cluster).nodes('master').map((server) => server.time()));
 		let earliest: bigint | null = null;
-		for (const [seconds, micros] of times) {
-			const t = BigInt(seconds) * 1_000_000n + BigInt(micros);
+		for (const answer of answers) {
+			if (answer.status !== 'fulfilled') continue;
+			const t = BigInt(answer.value[0]) * 1_000_000n + BigInt(answer.value[1]);
 			if (earliest === null || t < earliest) earliest = t;
 		}
-		return `${earliest ?? 0n}-0`;
+		if (earliest === null) throw (answers[0] as PromiseRejectedResult | undefined)?.reason ?? new Error('no Redis master answered TIME');
+		return `${earliest}-0`;
 	}
 
 	statRows(query: { campaignId?: string; fromHour: number; toHour: number }): Promise<StatRow[]> {

@@ -20,6 +20,7 @@ export const SCRIPT_NAMES = [
 	'issue',
 	'putCampaign',
 	'redeem',
+	'rejectKeyed',
 	'upsertCustomer',
 	'usage',
 	'void',
@@ -241,6 +242,10 @@ export class Scripts {
 
 	appendEvents(slot: SlotKeys, events: EventArgs[]): Promise<Reply> {
 		return this.fns.appendEvents(...Scripts.ledger(slot), ...events.flat());
+	}
+
+	rejectKeyed(slot: SlotKeys, recordKey: string, record: string, ttlMs: number, event: EventArgs): Promise<Reply> {
+		return this.fns.rejectKeyed(recordKey, ...Scripts.ledger(slot), record, ttlMs, ...event);
 	}
 
 	countFailure(

@@ -284,8 +284,7 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 	}
 
 	private isStale(limits: LimitSnapshot): boolean {
-		const row = this.get('SELECT version FROM campaign_counters WHERE campaign_id = ?', limits.campaignId);
-		return !row || num(row.version) !== limits.campaignVersion;
+		return this.storedVersion(limits.campaignId) !== limits.campaignVersion;
 	}
 
 	// ---------- codes ----------

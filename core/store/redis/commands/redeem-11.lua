@@ -37,6 +37,7 @@
              Then the event's own fields, packed by Node (`packedEvent` in codec.ts), and the unit the
              call adds if it succeeds, packed by Node (see includes/unit). Redis stores both as they are:
              building the unit here and handing XADD a dozen fields cost Redis a seventh of the redeem.
+             (The script appends to the unit the keys of the customer a code was issued to, includes/ownerKeys.)
 
   Output: one reply per call, in order:
     {'stale'} | {'blocked'} | {'conflict'} | {'replay', record} | {'missing'} (nothing written)
@@ -52,6 +53,7 @@ local rcall = redis.call
 --- @include "includes/liveHolds"
 --- @include "includes/unit"
 --- @include "includes/answerAlone"
+--- @include "includes/ownerKeys"
 
 local campaignKey = KEYS[1]
 local codePrefix = KEYS[2]
@@ -152,24 +154,13 @@ local function useOne(a, event, unit)
     and not (email ~= '' and email == assignedEmail) then
     reason = 'NOT_ASSIGNED'
   else
-    -- A use counts under the customer the code was issued to as well as under the caller's keys (named as
-    -- customerKeys in customers.ts names them): by id once and by email once is still one customer. Such a
-    -- key also goes into the unit, whose keys a rollback gives back.
-    local function addOwnerKey(key)
-      for i = firstKey, lastKey do
-        if a[i] == key then
-          return
-        end
+    if assignedId or assignedEmail then
+      -- the owner's keys go into the unit too: a rollback or a commit moves the counts they were given
+      local added
+      lastKey, added = addOwnerKeys(a, firstKey, lastKey, assignedId, assignedEmail)
+      for _, key in ipairs(added) do
+        unit = string.sub(unit, 1, -2) .. ',' .. cjson.encode(key) .. ']'
       end
-      lastKey = lastKey + 1
-      a[lastKey] = key
-      unit = string.sub(unit, 1, -2) .. ',' .. cjson.encode(key) .. ']'
-    end
-    if assignedId then
-      addOwnerKey('id:' .. assignedId)
-    end
-    if assignedEmail then
-      addOwnerKey('email:' .. assignedEmail)
     end
     n = tonumber(code[6])
     held = anyHold and liveHolds(codeHoldsPrefix .. codeId, now) or 0

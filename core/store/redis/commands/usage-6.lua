@@ -23,6 +23,7 @@ local rcall = redis.call
 
 --- @include "includes/liveHolds"
 --- @include "includes/answerAlone"
+--- @include "includes/ownerKeys"
 
 local campaign = rcall('HMGET', KEYS[3], 'used', 'hmax', 'v')
 local used = tonumber(campaign[1] or '0')
@@ -42,19 +43,8 @@ local function readOne(now, codeId, firstKey, lastKey)
   for k = firstKey, lastKey do
     keys[#keys + 1] = ARGV[k]
   end
-  local function addOwnerKey(key)
-    for i = 1, #keys do
-      if keys[i] == key then
-        return
-      end
-    end
-    keys[#keys + 1] = key
-  end
-  if code[1] and code[4] then
-    addOwnerKey('id:' .. code[4])
-  end
-  if code[1] and code[5] then
-    addOwnerKey('email:' .. code[5])
+  if code[1] and (code[4] or code[5]) then
+    addOwnerKeys(keys, 1, #keys, code[4], code[5])
   end
   local customerUsed = 0
   for _, key in ipairs(keys) do
