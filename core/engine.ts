@@ -396,9 +396,19 @@ export class Engine implements CouponEngine {
 	private resolve(use: UseContext, now: number, guess = false): Resolution | Promise<Resolution> {
 		const candidates = this.candidates(use.key);
 		if (candidates.length === 0 && now - this.lastRefresh >= CAMPAIGN_REFRESH_MS) {
-			return this.listCampaigns().then(() => this.resolveAmong(this.candidates(use.key), use, guess));
+			return this.listCampaigns().then(() => this.resolveOrAsk(this.candidates(use.key), use, guess));
 		}
-		return this.resolveAmong(candidates, use, guess);
+		return this.resolveOrAsk(candidates, use, guess);
+	}
+
+	/**
+	 * A shape or check character that no campaign known here accepts may be that of a campaign another engine
+	 * has made since: before such a refusal, the store says whose the code is.
+	 */
+	private resolveOrAsk(candidates: LoadedCampaign[], use: UseContext, guess: boolean): Resolution | Promise<Resolution> {
+		const local = this.resolveAmong(candidates, use, guess);
+		if (local instanceof Promise || !('reason' in local)) return local;
+		return this.confirm(use.key).then((loaded): Resolution => (loaded ? { loaded, guessed: false } : local));
 	}
 
 	private resolveAmong(candidates: LoadedCampaign[], use: UseContext, guess: boolean): Resolution | Promise<Resolution> {
@@ -664,8 +674,17 @@ export class Engine implements CouponEngine {
 			const outcome =
 				holdMs === null ? await this.store.redeem(req) : await this.store.reserve({ ...req, holdUntil: now + holdMs });
 			switch (outcome.status) {
-				case 'conflict':
+				case 'conflict': {
+					// The key may be taken in a campaign guessed from the code's shape, for another call there.
+					const actual = guessed ? await this.confirm(use.key) : loaded;
+					guessed = false;
+					if (!actual) return this.useRejected(use, await this.refusedUnlessBlocked(use, abuseKeys, 'NOT_FOUND', null, now));
+					if (actual.campaign.id !== campaign.id) {
+						loaded = actual;
+						continue;
+					}
 					throw new IdempotencyConflictError(use.idempotencyKey ?? '');
+				}
 				case 'stale':
 					loaded = await this.requireCampaign(campaign.id, true);
 					continue;

@@ -531,6 +531,53 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ rejected: 0 });
 			});
 
+			it('takes the codes of a campaign another engine has just made, whatever their shape or check character', async () => {
+				await engine.createCampaign(campaign({ code: { pattern: 'CK-########', checkCharacter: true } }));
+				expect((await engine.issue({ campaignId: 'spring' })).ok).toBe(true);
+				const other = await harness.open({ clock: clock.now }, false);
+				const codes: string[] = [];
+				try {
+					// Same shape as spring's but no check character; and a shape this engine has never seen.
+					await other.createCampaign(campaign({ id: 'plain', code: { pattern: 'CK-#########' } }));
+					await other.createCampaign(campaign({ id: 'new', code: { pattern: 'NEW-######' } }));
+					for (const id of ['plain', 'plain', 'new', 'new']) {
+						const r = await other.issue({ campaignId: id });
+						if (!r.ok) throw new Error(r.reason);
+						codes.push(r.code);
+					}
+				} finally {
+					await other.close();
+				}
+				// No time passes: the answers cannot wait for a periodic refresh of the campaign list.
+				expect(await engine.validate({ code: codes[0] })).toMatchObject({ valid: true, campaignId: 'plain' });
+				expect(await engine.redeem({ code: codes[1] })).toMatchObject({ ok: true, campaignId: 'plain' });
+				expect(await engine.validate({ code: codes[2] })).toMatchObject({ valid: true, campaignId: 'new' });
+				expect(await engine.redeem({ code: codes[3] })).toMatchObject({ ok: true, campaignId: 'new' });
+				expect((await engine.stats({})).rejected).toBe(0);
+			});
+
+			it("redeems a look-alike campaign's code under a key this engine's campaign holds for another call", async () => {
+				await engine.createCampaign(campaign());
+				const mine = await engine.issue({ campaignId: 'spring' });
+				if (!mine.ok) throw new Error(mine.reason);
+				expect(await engine.redeem({ code: mine.code, idempotencyKey: 'K1' })).toMatchObject({ ok: true, campaignId: 'spring' });
+				const other = await harness.open({ clock: clock.now }, false);
+				let code: string;
+				try {
+					await other.createCampaign(campaign({ id: 'summer', name: 'Summer' }));
+					const r = await other.issue({ campaignId: 'summer' });
+					if (!r.ok) throw new Error(r.reason);
+					code = r.code;
+				} finally {
+					await other.close();
+				}
+				// Keys are scoped per campaign: K1 is free in summer.
+				const first = await engine.redeem({ code, idempotencyKey: 'K1' });
+				expect(first).toMatchObject({ ok: true, campaignId: 'summer' });
+				expect(await engine.redeem({ code, idempotencyKey: 'K1' })).toEqual(first);
+				await expect(engine.redeem({ code: mine.code, orderId: 'other', idempotencyKey: 'K1' })).rejects.toThrow(IdempotencyConflictError);
+			});
+
 			it("redeems a code of a look-alike campaign this engine has not seen, and only once", async () => {
 				// Same code shape in two campaigns: this engine knows only the first, whose shape the code fits.
 				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
