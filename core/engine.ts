@@ -80,8 +80,6 @@ const LEDGER_TYPES: readonly LedgerEventType[] = [
 const MAX_CODE_ATTEMPTS = 8;
 const MAX_STALE_RETRIES = 3;
 const CAMPAIGN_REFRESH_MS = 1000;
-/** Codes read and moved per round when a campaign's end moves. */
-const EXPIRY_PAGE = 1000;
 
 interface LoadedCampaign {
 	campaign: Campaign;
@@ -215,39 +213,9 @@ export class Engine implements CouponEngine {
 			const result = await this.store.putCampaign(next, previous.version, this.plainEvent('campaign_updated', now, campaignId, {
 				version: next.version,
 			}));
-			if (result === 'ok') {
-				const loaded = this.remember(next);
-				await this.followEnd(previous, next);
-				return loaded.campaign;
-			}
+			if (result === 'ok') return this.remember(next).campaign;
 		}
 		throw new ConflictError(`campaign "${campaignId}" is being changed by someone else; try again`);
-	}
-
-	/**
-	 * Codes issued before the campaign's end moved follow it, within their own lifetime: those the old end
-	 * cut short get the new one, and an earlier end cuts the later expiries. Codes already marked expired stay
-	 * so. Issues and generations made meanwhile on the old version are refused as stale and made again.
-	 */
-	private async followEnd(previous: Campaign, next: Campaign): Promise<void> {
-		const before = previous.validity.endsAt;
-		const after = next.validity.endsAt;
-		if (before === after || (before === null && after === null)) return;
-		// A later end (or none) concerns the codes that expire exactly at the old one; an earlier end, all
-		// that expire after it (and before the old one, as the old end capped every expiry).
-		const range = before !== null && (after === null || after > before) ? { above: before - 1, upTo: before } : { above: after ?? 0, upTo: before };
-		let skip = 0;
-		for (;;) {
-			const page = await this.store.codesExpiring({ campaignId: next.id, ...range, skip, limit: EXPIRY_PAGE });
-			const changes: Array<{ key: string; expiresAt: number | null }> = [];
-			for (const code of page) {
-				const expiresAt = codeExpiry(next, code.issuedAt);
-				if (expiresAt === code.expiresAt) skip++;
-				else changes.push({ key: code.key, expiresAt });
-			}
-			if (changes.length > 0) await this.store.setExpiry(next.id, changes);
-			if (page.length < EXPIRY_PAGE) return;
-		}
 	}
 
 	async getCampaign(id: string): Promise<Campaign | null> {

@@ -162,24 +162,6 @@ export interface RejectionRecord {
 	idempotency?: IdempotencyClaim & { op: 'issue' | 'redeem' | 'reserve' };
 }
 
-/** A code whose expiry may follow a campaign end that moved. */
-export interface ExpiringCode {
-	key: string;
-	issuedAt: number;
-	expiresAt: number;
-}
-
-export interface ExpiringQuery {
-	campaignId: string;
-	/** Expiries above this (exclusive) … */
-	above: number;
-	/** … and at most this (inclusive); null: no upper bound. */
-	upTo: number | null;
-	/** How many of the matches, in order, to pass over. */
-	skip: number;
-	limit: number;
-}
-
 export interface RejectionRecorded {
 	blockedKeys: string[];
 	/** What the key already held; then nothing was written. */
@@ -230,13 +212,6 @@ export interface CouponStore {
 	listCampaigns(): Promise<Campaign[]>;
 	/** Codes issued or generated so far in the campaign. */
 	issuedCount(campaignId: string): Promise<number>;
-	/**
-	 * Codes of the campaign not yet marked expired whose expiry lies in the query's range, by expiry then key
-	 * (the byte order of the key).
-	 */
-	codesExpiring(q: ExpiringQuery): Promise<ExpiringCode[]>;
-	/** Moves the expiry (null: none) of those of the codes that are in the campaign, have an expiry and are not yet marked expired; returns how many. */
-	setExpiry(campaignId: string, changes: Array<{ key: string; expiresAt: number | null }>): Promise<number>;
 	/** The stored campaign's version, or null when there is none: a cheap check that a loaded copy is current. */
 	campaignVersion(campaignId: string): Promise<number | null>;
 

@@ -114,21 +114,6 @@ async function story(store: CouponStore): Promise<Array<[string, unknown]>> {
 	for (const key of ['AA11', 'AA12', 'AA13', 'AA14', 'AA15']) await step(`issue ${key}`, issue(a, code(a, key)));
 	await step('issue assigned', issue(a, code(a, 'AA20', { customerId: 'c1', email: 'ann@example.com', metadata: { tier: 'gold' } })));
 	await step('issue expiring', issue(a, code(a, 'AA21', { expiresAt: now + HOUR })));
-	await step('issue expiring later', issue(a, code(a, 'AA22', { expiresAt: now + 2 * HOUR, metadata: { expiresAt: 1 } })));
-	await step('expiring', store.codesExpiring({ campaignId: 'spring', above: now, upTo: null, skip: 0, limit: 10 }));
-	await step('expiring, skip one', store.codesExpiring({ campaignId: 'spring', above: now, upTo: now + HOUR, skip: 1, limit: 10 }));
-	await step(
-		'move expiry',
-		store.setExpiry('spring', [
-			{ key: 'AA21', expiresAt: now + 3 * HOUR },
-			{ key: 'AA22', expiresAt: null },
-			{ key: 'AA20', expiresAt: now },
-			{ key: 'NONE', expiresAt: now },
-		]),
-	);
-	await step('moved', Promise.all(['AA21', 'AA22', 'AA20'].map((k) => store.getCode(k, now))));
-	await step('expiring after the move', store.codesExpiring({ campaignId: 'spring', above: now, upTo: null, skip: 0, limit: 10 }));
-	await step('move expiry back', store.setExpiry('spring', [{ key: 'AA21', expiresAt: now + HOUR }]));
 	await step('issue idem', issue(a, code(a, 'AA30'), { key: 'i1', fingerprint: 'f1' }));
 	await step('issue idem replay', issue(a, code(a, 'AA31'), { key: 'i1', fingerprint: 'f1' }));
 	await step('issue idem conflict', issue(a, code(a, 'AA32'), { key: 'i1', fingerprint: 'other' }));

@@ -21,8 +21,6 @@ import type {
 	LimitSnapshot,
 	RedeemOutcome,
 	RedeemRequest,
-	ExpiringCode,
-	ExpiringQuery,
 	RejectionRecord,
 	RejectionRecorded,
 	StatRow,
@@ -265,20 +263,6 @@ export class RedisStore implements CouponStore {
 
 	issuedCount(campaignId: string): Promise<number> {
 		return this.run(async () => Number((await this.client.hget(this.keys.slot(campaignId).campaign, 'issued')) ?? 0));
-	}
-
-	codesExpiring(q: ExpiringQuery): Promise<ExpiringCode[]> {
-		const slot = this.keys.slot(q.campaignId);
-		return this.run(async () => {
-			const flat = await this.client.zrangebyscore(slot.expiry, `(${q.above}`, q.upTo === null ? '+inf' : q.upTo, 'WITHSCORES', 'LIMIT', q.skip, q.limit);
-			const keys = flat.filter((_, i) => i % 2 === 0);
-			const jsons = keys.length === 0 ? [] : await Promise.all(keys.map((key) => this.client.hget(slot.code(key), 'd')));
-			return keys.map((key, i) => ({ key, issuedAt: storedCode(q.campaignId, key, jsons[i] ?? '{}', '', 0, 0).issuedAt, expiresAt: Number(flat[2 * i + 1]) }));
-		});
-	}
-
-	setExpiry(campaignId: string, changes: Array<{ key: string; expiresAt: number | null }>): Promise<number> {
-		return this.run(async () => (changes.length === 0 ? 0 : Number(await this.scripts.setExpiry(this.keys.slot(campaignId), changes))));
 	}
 
 	campaignVersion(campaignId: string): Promise<number | null> {

@@ -21,7 +21,6 @@ export const SCRIPT_NAMES = [
 	'putCampaign',
 	'redeem',
 	'rejectKeyed',
-	'setExpiry',
 	'upsertCustomer',
 	'usage',
 	'void',
@@ -243,10 +242,6 @@ export class Scripts {
 
 	appendEvents(slot: SlotKeys, events: EventArgs[]): Promise<Reply> {
 		return this.fns.appendEvents(...Scripts.ledger(slot), ...events.flat());
-	}
-
-	setExpiry(slot: SlotKeys, changes: Array<{ key: string; expiresAt: number | null }>): Promise<Reply> {
-		return this.fns.setExpiry(slot.expiry, slot.codePrefix, ...changes.flatMap((c) => [c.key, c.expiresAt === null ? '' : c.expiresAt]));
 	}
 
 	rejectKeyed(slot: SlotKeys, recordKey: string, record: string, ttlMs: number, event: EventArgs): Promise<Reply> {

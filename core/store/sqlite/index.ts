@@ -26,8 +26,6 @@ import type {
 	LimitSnapshot,
 	RedeemOutcome,
 	RedeemRequest,
-	ExpiringCode,
-	ExpiringQuery,
 	RejectionRecord,
 	RejectionRecorded,
 	StatRow,
@@ -274,30 +272,6 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 
 	async issuedCount(campaignId: string): Promise<number> {
 		return num(this.read(() => this.get('SELECT issued FROM campaign_counters WHERE campaign_id = ?', campaignId))?.issued);
-	}
-
-	async codesExpiring(q: ExpiringQuery): Promise<ExpiringCode[]> {
-		const params: SqlValue[] = [q.campaignId, q.above];
-		if (q.upTo !== null) params.push(q.upTo);
-		const rows = this.read(() =>
-			this.all(
-				`SELECT key, issued_at, expires_at FROM codes
-				 WHERE expires_at IS NOT NULL AND expired_at IS NULL AND campaign_id = ? AND expires_at > ?${q.upTo === null ? '' : ' AND expires_at <= ?'}
-				 ORDER BY expires_at, key LIMIT ? OFFSET ?`,
-				...params, q.limit, q.skip,
-			),
-		);
-		return rows.map((r) => ({ key: String(r.key), issuedAt: num(r.issued_at), expiresAt: num(r.expires_at) }));
-	}
-
-	async setExpiry(campaignId: string, changes: Array<{ key: string; expiresAt: number | null }>): Promise<number> {
-		return this.tx(() => {
-			let changed = 0;
-			for (const c of changes) {
-				changed += this.run('UPDATE codes SET expires_at = ? WHERE key = ? AND campaign_id = ? AND expires_at IS NOT NULL AND expired_at IS NULL', c.expiresAt, c.key, campaignId);
-			}
-			return changed;
-		});
 	}
 
 	async campaignVersion(campaignId: string): Promise<number | null> {
