@@ -60,6 +60,19 @@ export function engineContract(name: string, harness: ContractHarness): void {
 			...over,
 		});
 
+		/** One code of a campaign made by a second engine on the same store: this engine has not seen the campaign. */
+		const issuedByAnotherEngine = async (definition: CampaignDefinition): Promise<string> => {
+			const other = await harness.open({ clock: clock.now }, false);
+			try {
+				await other.createCampaign(definition);
+				const r = await other.issue({ campaignId: definition.id });
+				if (!r.ok) throw new Error(r.reason);
+				return r.code;
+			} finally {
+				await other.close();
+			}
+		};
+
 		beforeEach(async () => {
 			clock = new Clock('2027-03-10T12:00:00Z');
 			engine = await harness.open({ clock: clock.now, abuse: { threshold: 5, windowSeconds: 600, cooldownSeconds: 900 } }, true);
@@ -495,16 +508,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 			it("validates a code of a look-alike campaign this engine has not seen by that campaign's rules", async () => {
 				// This engine knows only spring; the other makes summer, whose codes have the same shape.
 				await engine.createCampaign(campaign({ rules: { minOrderAmount: 100 } }));
-				const other = await harness.open({ clock: clock.now }, false);
-				let code: string;
-				try {
-					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 } }));
-					const r = await other.issue({ campaignId: 'summer' });
-					if (!r.ok) throw new Error(r.reason);
-					code = r.code;
-				} finally {
-					await other.close();
-				}
+				const code = await issuedByAnotherEngine(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 } }));
 				// Spring's minimum would refuse it; summer has none.
 				expect(await engine.validate({ code, orderAmount: 50 })).toMatchObject({ valid: true, campaignId: 'summer', discountAmount: 15 });
 				// A code of that shape nobody issued is unknown, whatever spring's rules say of the order.
@@ -516,16 +520,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 
 			it("validates a code of a look-alike campaign this engine has not seen when the campaign it knows would pass it", async () => {
 				await engine.createCampaign(campaign());
-				const other = await harness.open({ clock: clock.now }, false);
-				let code: string;
-				try {
-					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', rules: { minOrderAmount: 100 } }));
-					const r = await other.issue({ campaignId: 'summer' });
-					if (!r.ok) throw new Error(r.reason);
-					code = r.code;
-				} finally {
-					await other.close();
-				}
+				const code = await issuedByAnotherEngine(campaign({ id: 'summer', name: 'Summer', rules: { minOrderAmount: 100 } }));
 				expect(await engine.validate({ code, orderAmount: 50 })).toMatchObject({ valid: false, reason: 'MIN_ORDER_NOT_MET', campaignId: 'summer' });
 				expect(await engine.stats({ campaignId: 'summer' })).toMatchObject({ rejected: 1 });
 				expect(await engine.stats({ campaignId: 'spring' })).toMatchObject({ rejected: 0 });
@@ -561,16 +556,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 				const mine = await engine.issue({ campaignId: 'spring' });
 				if (!mine.ok) throw new Error(mine.reason);
 				expect(await engine.redeem({ code: mine.code, idempotencyKey: 'K1' })).toMatchObject({ ok: true, campaignId: 'spring' });
-				const other = await harness.open({ clock: clock.now }, false);
-				let code: string;
-				try {
-					await other.createCampaign(campaign({ id: 'summer', name: 'Summer' }));
-					const r = await other.issue({ campaignId: 'summer' });
-					if (!r.ok) throw new Error(r.reason);
-					code = r.code;
-				} finally {
-					await other.close();
-				}
+				const code = await issuedByAnotherEngine(campaign({ id: 'summer', name: 'Summer' }));
 				// Keys are scoped per campaign: K1 is free in summer.
 				const first = await engine.redeem({ code, idempotencyKey: 'K1' });
 				expect(first).toMatchObject({ ok: true, campaignId: 'summer' });
@@ -581,16 +567,7 @@ export function engineContract(name: string, harness: ContractHarness): void {
 			it("redeems a code of a look-alike campaign this engine has not seen, and only once", async () => {
 				// Same code shape in two campaigns: this engine knows only the first, whose shape the code fits.
 				await engine.createCampaign(campaign({ limits: { perCode: 1 } }));
-				const other = await harness.open({ clock: clock.now }, false);
-				let code: string;
-				try {
-					await other.createCampaign(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 }, rules: { minOrderAmount: 100 } }));
-					const r = await other.issue({ campaignId: 'summer' });
-					if (!r.ok) throw new Error(r.reason);
-					code = r.code;
-				} finally {
-					await other.close();
-				}
+				const code = await issuedByAnotherEngine(campaign({ id: 'summer', name: 'Summer', discount: { type: 'percent', value: 30 }, rules: { minOrderAmount: 100 } }));
 				// The summer rule (minimum order 100) applies, not spring's, although spring was the only shape known.
 				expect(await engine.redeem({ code, orderAmount: 50 })).toMatchObject({ ok: false, reason: 'MIN_ORDER_NOT_MET', campaignId: 'summer' });
 				expect(await engine.redeem({ code, orderAmount: 150 })).toMatchObject({ ok: true, campaignId: 'summer', discountAmount: 45 });

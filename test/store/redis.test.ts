@@ -338,6 +338,24 @@ function byKey<T extends { hour: number; campaignId: string | null; channel: str
 	return [...rows].sort((x, y) => (k(x) < k(y) ? -1 : k(x) > k(y) ? 1 : 0));
 }
 
+/** A plain ledger event `e<n>` for the events() tests: a delivery at T0 unless told otherwise. */
+function plainEvent(n: number, fields: Partial<LedgerEvent> = {}): LedgerEvent {
+	return {
+		id: `e${n}`,
+		type: 'delivered',
+		at: new Date(T0).toISOString(),
+		campaignId: null,
+		code: null,
+		customerId: null,
+		channel: null,
+		count: 1,
+		amount: null,
+		reason: null,
+		data: {},
+		...fields,
+	};
+}
+
 async function slotOf(node: Redis, key: string): Promise<number> {
 	return Number(await node.call('CLUSTER', 'KEYSLOT', key));
 }
@@ -799,19 +817,8 @@ describe('Redis store', () => {
 
 	it('moves a filtered cursor past the events it skipped, and keeps an idle cursor as it was', async () => {
 		const store = await open();
-		const ev = (n: number, type: LedgerEvent['type']): LedgerEvent => ({
-			id: `e${n}`,
-			type,
-			at: new Date(T0 + n).toISOString(),
-			campaignId: n % 2 ? 'x' : null,
-			code: null,
-			customerId: null,
-			channel: null,
-			count: 1,
-			amount: null,
-			reason: null,
-			data: {},
-		});
+		const ev = (n: number, type: LedgerEvent['type']) =>
+			plainEvent(n, { type, at: new Date(T0 + n).toISOString(), campaignId: n % 2 ? 'x' : null });
 		for (let n = 1; n <= 6; n++) await store.appendEvent(ev(n, n === 2 ? 'blocked' : 'delivered'));
 		const first = await store.events({ limit: 10, types: ['blocked'] });
 		expect(first.events.map((e) => e.id)).toEqual(['e2']);
@@ -828,19 +835,7 @@ describe('Redis store', () => {
 	it('continues a cursor on a new connection', async () => {
 		const prefix = newPrefix();
 		const first = await openRedisStore({ type: 'redis', url: url(), keyPrefix: prefix });
-		const ev = (n: number, campaignId: string | null): LedgerEvent => ({
-			id: `e${n}`,
-			type: 'delivered',
-			at: new Date(T0).toISOString(),
-			campaignId,
-			code: null,
-			customerId: null,
-			channel: null,
-			count: 1,
-			amount: null,
-			reason: null,
-			data: { n },
-		});
+		const ev = (n: number, campaignId: string | null) => plainEvent(n, { campaignId, data: { n } });
 		for (let n = 1; n <= 9; n++) await first.appendEvent(ev(n, [null, 'a', 'b'][n % 3]));
 		const page1 = await first.events({ limit: 4 });
 		await first.close();
@@ -858,19 +853,7 @@ describe('Redis store', () => {
 		const prefix = newPrefix();
 		const reader = await open({ keyPrefix: prefix });
 		const writer = await open({ keyPrefix: prefix });
-		const ev = (n: number, campaignId: string): LedgerEvent => ({
-			id: `e${n}`,
-			type: 'delivered',
-			at: new Date(T0).toISOString(),
-			campaignId,
-			code: null,
-			customerId: null,
-			channel: null,
-			count: 1,
-			amount: null,
-			reason: null,
-			data: {},
-		});
+		const ev = (n: number, campaignId: string) => plainEvent(n, { campaignId });
 		await writer.appendEvent(ev(1, 'a'));
 		await writer.appendEvent(ev(2, 'b'));
 		// The race, made certain: campaign b's stream is read only after a's read is answered and one more
