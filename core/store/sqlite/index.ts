@@ -215,31 +215,32 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 
 	private idem<T>(op: string, campaignId: string, claim: IdempotencyClaim | undefined, work: () => T): T | { status: 'conflict' } {
 		if (claim) {
-			const prior = this.get(
-				'SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?',
-				op, campaignId, claim.key,
-			);
+			const prior = this.idempotencyRecord(op, campaignId, claim.key);
 			if (prior) {
 				if (prior.fingerprint !== claim.fingerprint) return { status: 'conflict' };
-				return { ...(JSON.parse(String(prior.outcome)) as T), replayed: true };
+				return { ...(prior.outcome as T), replayed: true };
 			}
 		}
 		const outcome = work();
 		const status = (outcome as { status?: string }).status;
-		if (claim && !UNSTORED.has(status ?? '')) {
-			this.run(
-				'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-				op, campaignId, claim.key, claim.fingerprint, JSON.stringify(outcome), Date.now(),
-			);
-		}
+		if (claim && !UNSTORED.has(status ?? '')) this.keepOutcome(op, campaignId, claim, outcome);
 		return outcome;
 	}
 
-	async findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {
-		const row = this.read(() =>
-			this.get('SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?', op, campaignId, key),
-		);
+	private idempotencyRecord(op: string, campaignId: string, key: string): { fingerprint: string; outcome: unknown } | null {
+		const row = this.get('SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?', op, campaignId, key);
 		return row ? { fingerprint: String(row.fingerprint), outcome: JSON.parse(String(row.outcome)) } : null;
+	}
+
+	private keepOutcome(op: string, campaignId: string, claim: IdempotencyClaim, outcome: unknown): void {
+		this.run(
+			'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+			op, campaignId, claim.key, claim.fingerprint, JSON.stringify(outcome), Date.now(),
+		);
+	}
+
+	async findIdempotent(op: string, campaignId: string, key: string): Promise<{ fingerprint: string; outcome: unknown } | null> {
+		return this.read(() => this.idempotencyRecord(op, campaignId, key));
 	}
 
 	// ---------- campaigns ----------
@@ -626,12 +627,9 @@ export class SqliteStore extends PreparedStatements implements CouponStore {
 			const claim = rec.idempotency;
 			const scope = rec.event.campaignId ?? '';
 			if (claim) {
-				const prior = this.get('SELECT fingerprint, outcome FROM idempotency WHERE op = ? AND campaign_id = ? AND key = ?', claim.op, scope, claim.key);
-				if (prior) return { blockedKeys: [], prior: { fingerprint: String(prior.fingerprint), outcome: JSON.parse(String(prior.outcome)) } };
-				this.run(
-					'INSERT INTO idempotency (op, campaign_id, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-					claim.op, scope, claim.key, claim.fingerprint, JSON.stringify({ status: 'rejected', reason: rec.reason }), Date.now(),
-				);
+				const prior = this.idempotencyRecord(claim.op, scope, claim.key);
+				if (prior) return { blockedKeys: [], prior };
+				this.keepOutcome(claim.op, scope, claim, { status: 'rejected', reason: rec.reason });
 			}
 			this.append(rec.event, 'rejected', 1, rec.reason);
 			const blockedKeys: string[] = [];
